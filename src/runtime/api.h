@@ -1,0 +1,139 @@
+// Warden's embedding API, modelled on wasmtime's:
+//
+//   Engine  — configuration and process-wide shared state (type interning).
+//             Thread-safe; one per process is typical.
+//   Module  — decoded and validated code (std::shared_ptr<const Module>),
+//             compiled once and shared read-only by every instance and thread.
+//   Store   — all per-sandbox state: instances, memories, tables, globals,
+//             host functions, the value stack, fuel and interruption. One
+//             thread at a time; one Store per sandbox/request.
+//   Linker  — names (module, field) → externs; resolves imports and
+//             instantiates.
+//   Instance — an instantiated module inside a Store; look up exports by name.
+//
+// The CLI, the spec runner and the WASI layer use only this header.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/error.h"
+#include "runtime/exec_context.h"
+#include "runtime/module.h"
+#include "runtime/objects.h"
+#include "runtime/types.h"
+
+namespace warden {
+
+struct EngineConfig {
+  uint32_t max_call_depth = 100'000;     // Wasm frames; deeper is a "call stack exhausted" trap
+  uint64_t value_stack_slots = 8u << 20; // 64 MiB of reserved address space per Store
+};
+
+class Engine {
+ public:
+  explicit Engine(EngineConfig config = {}) : config_(config) {}
+  const EngineConfig& config() const { return config_; }
+
+  // Canonical id of a function type: equal types get equal ids, across
+  // modules, so call_indirect checks are one integer comparison. Thread-safe.
+  uint32_t internType(const FuncType& type);
+
+ private:
+  EngineConfig config_;
+  std::mutex types_mutex_;
+  std::map<std::pair<std::vector<ValType>, std::vector<ValType>>, uint32_t> type_ids_;
+};
+
+// Decodes and validates `bytes` (copied) into a module whose functions are
+// translated to internal code. Nothing runs that did not pass here.
+Expect<std::shared_ptr<const Module>> compileModule(Engine& engine, std::span<const uint8_t> bytes);
+// Decodes and validates only (for `warden validate`).
+Expect<void> validateModule(std::span<const uint8_t> bytes);
+
+// An importable/exportable entity of a Store.
+struct Extern {
+  ExternKind kind = ExternKind::Func;
+  FunctionInstance* func = nullptr;
+  TableInstance* table = nullptr;
+  MemoryInstance* memory = nullptr;
+  GlobalInstance* global = nullptr;
+
+  static Extern of(FunctionInstance* f) { Extern e; e.kind = ExternKind::Func; e.func = f; return e; }
+  static Extern of(TableInstance* t) { Extern e; e.kind = ExternKind::Table; e.table = t; return e; }
+  static Extern of(MemoryInstance* m) { Extern e; e.kind = ExternKind::Memory; e.memory = m; return e; }
+  static Extern of(GlobalInstance* g) { Extern e; e.kind = ExternKind::Global; e.global = g; return e; }
+};
+
+class Store {
+ public:
+  explicit Store(Engine& engine);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  Engine& engine() { return engine_; }
+  ExecContext& exec() { return exec_; }
+
+  FunctionInstance* createHostFunction(FuncType type, HostFunction fn);
+  Expect<MemoryInstance*> createMemory(MemoryType type);
+  Expect<TableInstance*> createTable(TableType type, Ref init = kNullRef);
+  GlobalInstance* createGlobal(GlobalType type, Value value);
+
+  // Limits. Fuel: std::nullopt disables metering.
+  void setFuel(std::optional<uint64_t> fuel);
+  std::optional<uint64_t> fuelRemaining() const;
+  // Makes running code stop with an Interrupted error at its next loop
+  // header or call. Safe to call from another thread.
+  void interrupt() { exec_.interrupt_requested.store(true, std::memory_order_relaxed); }
+  // Cap on any memory created or grown in this store, in pages.
+  void setMemoryLimitPages(uint64_t pages) { memory_limit_pages_ = pages; }
+  uint64_t memoryLimitPages() const { return memory_limit_pages_; }
+
+  // Used by the Linker: takes ownership of a new instance.
+  Instance* adoptInstance(std::unique_ptr<Instance> instance);
+  FunctionInstance* adoptFunction(std::unique_ptr<FunctionInstance> func);
+  GlobalInstance* adoptGlobal(std::unique_ptr<GlobalInstance> global);
+
+ private:
+  Engine& engine_;
+  ExecContext exec_;
+  uint64_t memory_limit_pages_ = kMaxPages;
+  std::vector<std::unique_ptr<Instance>> instances_;
+  std::vector<std::unique_ptr<FunctionInstance>> funcs_;
+  std::vector<std::unique_ptr<MemoryInstance>> memories_;
+  std::vector<std::unique_ptr<TableInstance>> tables_;
+  std::vector<std::unique_ptr<GlobalInstance>> globals_;
+};
+
+class Linker {
+ public:
+  // Later definitions of the same name replace earlier ones.
+  void define(std::string module, std::string name, Extern value);
+  // Defines every export of `instance` under `module` (the wast `register`).
+  void defineInstance(const std::string& module, const Instance& instance);
+  std::optional<Extern> lookup(std::string_view module, std::string_view name) const;
+
+  // Resolves imports (Link errors: "unknown import", "incompatible import
+  // type"), allocates, initialises segments and runs the start function
+  // (Trap errors). Effects of segments applied before a trap persist, as the
+  // spec requires.
+  Expect<Instance*> instantiate(Store& store, std::shared_ptr<const Module> module) const;
+
+ private:
+  std::map<std::pair<std::string, std::string>, Extern, std::less<>> defs_;
+};
+
+std::optional<Extern> getExport(const Instance& instance, std::string_view name);
+
+// Calls a function with typed checking of argument count; results by value.
+Expect<std::vector<Value>> invoke(Store& store, FunctionInstance& func, std::span<const Value> args);
+
+}  // namespace warden

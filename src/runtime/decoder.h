@@ -1,0 +1,32 @@
+// Binary decoder: bytes → Module, rejecting every malformed binary.
+// Function bodies are only split off here; their instructions are decoded
+// together with validation by the function compiler (function_compiler.h).
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "runtime/error.h"
+#include "runtime/module.h"
+
+namespace warden {
+
+// Bounds on counts in hostile input, checked before anything is allocated.
+struct DecodeLimits {
+  uint32_t max_types = 1'000'000;
+  uint32_t max_functions = 1'000'000;
+  uint32_t max_imports = 100'000;
+  uint32_t max_exports = 100'000;
+  uint32_t max_globals = 1'000'000;
+  uint32_t max_segments = 100'000;
+  uint32_t max_segment_items = 10'000'000;
+  uint32_t max_locals = 50'000;          // per function, params included
+  uint32_t max_params = 1'000;
+  uint32_t max_results = 1'000;
+  uint32_t max_tables = 100'000;
+  uint32_t max_br_table = 1'000'000;
+};
+
+Expect<Module> decodeModule(std::span<const uint8_t> bytes, const DecodeLimits& limits = {});
+
+}  // namespace warden

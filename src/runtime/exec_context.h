@@ -1,0 +1,43 @@
+// Per-store execution state: the interpreter's value stack and call frames.
+// Wasm frames live here, on the heap, never on the C++ stack (DESIGN.md:
+// deep recursion), so guest recursion depth is a configured number.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "runtime/objects.h"
+
+namespace warden {
+
+struct CallFrame {
+  const uint32_t* return_ip = nullptr;  // where the caller resumes
+  Value* fp = nullptr;                  // the caller's frame pointer
+  const FunctionInstance* func = nullptr;  // the caller
+};
+
+struct ExecContext {
+  ExecContext(uint64_t stack_slots, uint32_t max_call_depth);
+  ~ExecContext();
+  ExecContext(const ExecContext&) = delete;
+  ExecContext& operator=(const ExecContext&) = delete;
+
+  // The value stack: reserved address space, committed by the OS on touch.
+  Value* stack_base = nullptr;
+  Value* stack_end = nullptr;
+  Value* stack_top = nullptr;   // first free slot for a new (nested) invocation
+
+  std::vector<CallFrame> frames;  // grows on demand up to max_call_depth
+  uint32_t max_call_depth = 0;
+  uint32_t depth = 0;           // Wasm frames currently live (nested invocations included)
+
+  // Interruption: set from any thread; checked at loop headers and calls.
+  std::atomic<bool> interrupt_requested{false};
+  // Fuel: when enabled, each loop iteration and call consumes one unit.
+  bool fuel_enabled = false;
+  uint64_t fuel = 0;
+};
+
+}  // namespace warden

@@ -1,0 +1,37 @@
+// The interpreter's internal code: what a validated function body is
+// translated into once, and what the interpreter executes.
+// The instruction set and operand layout are documented in internal_ops.def.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace warden {
+
+enum class InternalOp : uint32_t {
+#define OP(name, operands, text) name,
+#include "runtime/internal_ops.def"
+#undef OP
+  Count_
+};
+
+// Number of operand words that follow the opcode word at `operands[-1]`
+// (BrTable: 2 + count + 1; every other op: its fixed count).
+uint32_t internalOperandCount(InternalOp op, const uint32_t* operands);
+std::string_view internalOpName(InternalOp op);
+
+struct CompiledFunction {
+  std::vector<uint32_t> code;
+  uint32_t type_index = 0;    // module type index
+  uint32_t num_params = 0;
+  uint32_t num_results = 0;
+  uint32_t num_locals = 0;    // parameters + declared locals
+  uint32_t frame_size = 0;    // num_locals + the maximum operand-stack height, in slots
+};
+
+// Human-readable listing of internal code, one instruction per line.
+std::string disassemble(const CompiledFunction& fn);
+
+}  // namespace warden

@@ -1,0 +1,102 @@
+// The runtime objects a Store owns: memories, tables, globals, functions and
+// instances. The interpreter works directly on these; embedders reach them
+// through the API types in api.h. Objects refer to each other by raw pointer
+// and live exactly as long as their Store.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "runtime/error.h"
+#include "runtime/module.h"
+#include "runtime/types.h"
+
+namespace warden {
+
+class Store;
+struct Instance;
+struct MemoryInstance;
+
+// A linear memory. Its whole 32-bit index space plus a guard region is
+// reserved up front (PROT_NONE) and committed by mprotect as it grows, so
+// `base` never moves (see DESIGN.md).
+struct MemoryInstance {
+  MemoryType type;
+  uint8_t* base = nullptr;
+  uint64_t size = 0;           // bytes currently accessible
+  uint64_t reserved = 0;       // bytes of address space reserved
+  uint64_t limit_pages = kMaxPages;  // embedder's cap (≤ type max)
+
+  static Expect<std::unique_ptr<MemoryInstance>> create(MemoryType type, uint64_t limit_pages = kMaxPages);
+  ~MemoryInstance();
+  MemoryInstance() = default;
+  MemoryInstance(const MemoryInstance&) = delete;
+  MemoryInstance& operator=(const MemoryInstance&) = delete;
+
+  uint64_t pages() const { return size / kPageSize; }
+  // Grows by `delta` pages; returns the old size in pages, or -1 when the
+  // type's maximum, the embedder's limit or the host refuses.
+  int64_t grow(uint64_t delta);
+  bool inBounds(uint64_t addr, uint64_t len) const { return addr <= size && len <= size - addr; }
+};
+
+struct TableInstance {
+  TableType type;
+  std::vector<Ref> elems;
+  uint64_t limit = 10'000'000;  // embedder's cap on elements
+
+  // Returns the old size, or -1.
+  int64_t grow(uint64_t delta, Ref init);
+};
+
+struct GlobalInstance {
+  GlobalType type;
+  Value value = Value::zero();
+};
+
+// What a host function sees of its caller.
+struct HostCall {
+  Store& store;
+  Instance* caller;  // the calling instance, or null when called from the host
+  MemoryInstance* memory() const;  // the caller's memory 0, or null
+};
+
+// Host functions read `args` and write `results`; the two never alias.
+using HostFunction = std::function<Expect<void>(HostCall& call, std::span<const Value> args, std::span<Value> results)>;
+
+struct FunctionInstance {
+  FuncType type;
+  uint32_t type_id = 0;         // canonical type id (Engine::internType), for call_indirect
+  Instance* instance = nullptr; // defining instance (wasm functions)
+  const CompiledFunction* code = nullptr;  // null for host functions
+  HostFunction host;
+
+  bool isHost() const { return code == nullptr; }
+};
+
+// A runtime element segment: its references once evaluated; empty once dropped.
+struct ElemInstance {
+  ValType type = ValType::FuncRef;
+  std::vector<Ref> refs;
+};
+
+// A runtime data segment: its bytes in the module; empty once dropped.
+struct DataInstance {
+  std::span<const uint8_t> bytes;
+};
+
+struct Instance {
+  std::shared_ptr<const Module> module;
+  std::vector<uint32_t> type_ids;  // canonical id of each module type
+  std::vector<FunctionInstance*> funcs;
+  std::vector<TableInstance*> tables;
+  std::vector<MemoryInstance*> memories;
+  std::vector<GlobalInstance*> globals;
+  std::vector<ElemInstance> elems;
+  std::vector<DataInstance> datas;
+};
+
+}  // namespace warden
