@@ -1,0 +1,297 @@
+// Engine, Store, Linker and instantiation: the embedding API of api.h.
+#include "runtime/api.h"
+
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "runtime/decoder.h"
+#include "runtime/interpreter.h"
+#include "runtime/validator.h"
+
+namespace warden {
+
+uint32_t Engine::internType(const FuncType& type) {
+  std::lock_guard lock(types_mutex_);
+  auto key = std::make_pair(type.params, type.results);
+  auto [it, inserted] = type_ids_.try_emplace(std::move(key), uint32_t(type_ids_.size()));
+  return it->second;
+}
+
+Expect<std::shared_ptr<const Module>> compileModule(Engine&, std::span<const uint8_t> bytes) {
+  Module module = WARDEN_TRY(decodeModule(bytes));
+  WARDEN_TRY(validateAndCompile(module));
+  return std::make_shared<const Module>(std::move(module));
+}
+
+Expect<void> validateModule(std::span<const uint8_t> bytes) {
+  Module module = WARDEN_TRY(decodeModule(bytes));
+  return validateAndCompile(module);
+}
+
+// ---------------------------------------------------------------- Store
+
+Store::Store(Engine& engine)
+    : engine_(engine), exec_(engine.config().value_stack_slots, engine.config().max_call_depth) {}
+
+Store::~Store() = default;
+
+FunctionInstance* Store::createHostFunction(FuncType type, HostFunction fn) {
+  auto f = std::make_unique<FunctionInstance>();
+  f->type_id = engine_.internType(type);
+  f->type = std::move(type);
+  f->host = std::move(fn);
+  return adoptFunction(std::move(f));
+}
+
+Expect<MemoryInstance*> Store::createMemory(MemoryType type) {
+  auto mem = WARDEN_TRY(MemoryInstance::create(type, memory_limit_pages_));
+  memories_.push_back(std::move(mem));
+  return memories_.back().get();
+}
+
+Expect<TableInstance*> Store::createTable(TableType type, Ref init) {
+  auto table = std::make_unique<TableInstance>();
+  if (type.limits.min > table->limit) {
+    return fail(ErrorCode::HostError, fmt::format("table of {} elements exceeds the limit", type.limits.min));
+  }
+  table->type = type;
+  table->elems.assign(type.limits.min, init);
+  tables_.push_back(std::move(table));
+  return tables_.back().get();
+}
+
+GlobalInstance* Store::createGlobal(GlobalType type, Value value) {
+  auto g = std::make_unique<GlobalInstance>();
+  g->type = type;
+  g->value = value;
+  return adoptGlobal(std::move(g));
+}
+
+void Store::setFuel(std::optional<uint64_t> fuel) {
+  exec_.fuel_enabled = fuel.has_value();
+  exec_.fuel = fuel.value_or(0);
+}
+
+std::optional<uint64_t> Store::fuelRemaining() const {
+  if (!exec_.fuel_enabled) return std::nullopt;
+  return exec_.fuel;
+}
+
+Instance* Store::adoptInstance(std::unique_ptr<Instance> instance) {
+  instances_.push_back(std::move(instance));
+  return instances_.back().get();
+}
+
+FunctionInstance* Store::adoptFunction(std::unique_ptr<FunctionInstance> func) {
+  funcs_.push_back(std::move(func));
+  return funcs_.back().get();
+}
+
+GlobalInstance* Store::adoptGlobal(std::unique_ptr<GlobalInstance> global) {
+  globals_.push_back(std::move(global));
+  return globals_.back().get();
+}
+
+// ---------------------------------------------------------------- Linker
+
+void Linker::define(std::string module, std::string name, Extern value) {
+  defs_[{std::move(module), std::move(name)}] = value;
+}
+
+void Linker::defineInstance(const std::string& module, const Instance& instance) {
+  for (const Export& e : instance.module->exports) {
+    if (auto ext = getExport(instance, e.name)) define(module, e.name, *ext);
+  }
+}
+
+std::optional<Extern> Linker::lookup(std::string_view module, std::string_view name) const {
+  auto it = defs_.find(std::make_pair(std::string(module), std::string(name)));
+  if (it == defs_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<Extern> getExport(const Instance& instance, std::string_view name) {
+  for (const Export& e : instance.module->exports) {
+    if (e.name != name) continue;
+    switch (e.kind) {
+      case ExternKind::Func: return Extern::of(instance.funcs[e.index]);
+      case ExternKind::Table: return Extern::of(instance.tables[e.index]);
+      case ExternKind::Memory: return Extern::of(instance.memories[e.index]);
+      case ExternKind::Global: return Extern::of(instance.globals[e.index]);
+    }
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+// Import matching (spec "Import Subtyping"): limits compare against the
+// *current* size of the provided table or memory.
+bool limitsMatch(uint64_t actual_min, std::optional<uint64_t> actual_max, const Limits& wanted) {
+  if (actual_min < wanted.min) return false;
+  if (!wanted.max) return true;
+  return actual_max && *actual_max <= *wanted.max;
+}
+
+Expect<void> checkImport(Engine& engine, const Module& module, const Import& imp, const Extern& ext) {
+  auto mismatch = [&](std::string_view why) {
+    return fail(ErrorCode::IncompatibleImportType, fmt::format("{}.{}: {}", imp.module, imp.name, why));
+  };
+  if (ext.kind != imp.kind) {
+    return mismatch(fmt::format("expected a {}, got a {}", externKindName(imp.kind), externKindName(ext.kind)));
+  }
+  switch (imp.kind) {
+    case ExternKind::Func: {
+      const FuncType& wanted = module.types[imp.func_type];
+      if (engine.internType(wanted) != ext.func->type_id) {
+        return mismatch(fmt::format("expected {}, got {}", funcTypeString(wanted), funcTypeString(ext.func->type)));
+      }
+      return {};
+    }
+    case ExternKind::Table: {
+      const TableInstance& t = *ext.table;
+      if (t.type.elem != imp.table.elem) return mismatch("element type differs");
+      if (!limitsMatch(t.elems.size(), t.type.limits.max, imp.table.limits)) return mismatch("table limits differ");
+      return {};
+    }
+    case ExternKind::Memory: {
+      const MemoryInstance& m = *ext.memory;
+      if (!limitsMatch(m.pages(), m.type.limits.max, imp.memory.limits)) return mismatch("memory limits differ");
+      return {};
+    }
+    case ExternKind::Global: {
+      const GlobalInstance& g = *ext.global;
+      if (g.type.type != imp.global.type || g.type.mutable_ != imp.global.mutable_) {
+        return mismatch("global type differs");
+      }
+      return {};
+    }
+  }
+  return {};
+}
+
+// Evaluates a constant expression validated by the validator.
+Value evalConst(const ConstExpr& e, const Instance& inst) {
+  switch (e.kind) {
+    case ConstExpr::Kind::I32Const: return Value::fromI32(uint32_t(e.bits));
+    case ConstExpr::Kind::F32Const: return Value::fromI32(uint32_t(e.bits));
+    case ConstExpr::Kind::I64Const:
+    case ConstExpr::Kind::F64Const: return Value::fromI64(e.bits);
+    case ConstExpr::Kind::V128Const: return Value::fromI64(e.bits);  // SIMD: not yet representable
+    case ConstExpr::Kind::RefNull: return Value::fromRef(kNullRef);
+    case ConstExpr::Kind::RefFunc: return Value::fromRef(reinterpret_cast<Ref>(inst.funcs[e.index]));
+    case ConstExpr::Kind::GlobalGet: return inst.globals[e.index]->value;
+  }
+  return Value::zero();
+}
+
+}  // namespace
+
+Expect<Instance*> Linker::instantiate(Store& store, std::shared_ptr<const Module> module_ptr) const {
+  const Module& module = *module_ptr;
+  Engine& engine = store.engine();
+
+  // 1. Resolve every import before allocating anything.
+  std::vector<Extern> resolved;
+  resolved.reserve(module.imports.size());
+  for (const Import& imp : module.imports) {
+    auto ext = lookup(imp.module, imp.name);
+    if (!ext) return fail(ErrorCode::UnknownImport, fmt::format("{}.{} ({})", imp.module, imp.name, externKindName(imp.kind)));
+    WARDEN_TRY(checkImport(engine, module, imp, *ext));
+    resolved.push_back(*ext);
+  }
+
+  auto owned = std::make_unique<Instance>();
+  Instance& inst = *owned;
+  inst.module = module_ptr;
+  inst.type_ids.reserve(module.types.size());
+  for (const FuncType& t : module.types) inst.type_ids.push_back(engine.internType(t));
+
+  for (const Extern& ext : resolved) {
+    switch (ext.kind) {
+      case ExternKind::Func: inst.funcs.push_back(ext.func); break;
+      case ExternKind::Table: inst.tables.push_back(ext.table); break;
+      case ExternKind::Memory: inst.memories.push_back(ext.memory); break;
+      case ExternKind::Global: inst.globals.push_back(ext.global); break;
+    }
+  }
+
+  // 2. Allocate what the module defines.
+  for (size_t i = 0; i < module.functions.size(); ++i) {
+    auto f = std::make_unique<FunctionInstance>();
+    uint32_t type_index = module.functions[i];
+    f->type = module.types[type_index];
+    f->type_id = inst.type_ids[type_index];
+    f->instance = &inst;
+    f->code = &module.code[i];
+    inst.funcs.push_back(store.adoptFunction(std::move(f)));
+  }
+  for (const TableType& t : module.tables) inst.tables.push_back(WARDEN_TRY(store.createTable(t)));
+  for (const MemoryType& m : module.memories) inst.memories.push_back(WARDEN_TRY(store.createMemory(m)));
+  for (const Global& g : module.globals) {
+    // Initialisers may read imported globals only, which are already in place.
+    inst.globals.push_back(store.createGlobal(g.type, evalConst(g.init, inst)));
+  }
+
+  Instance* instance = store.adoptInstance(std::move(owned));
+
+  // 3. Segments, in order: element segments, then data segments (spec 2.0).
+  inst.elems.resize(module.elems.size());
+  for (size_t i = 0; i < module.elems.size(); ++i) {
+    const ElemSegment& seg = module.elems[i];
+    ElemInstance& ei = inst.elems[i];
+    ei.type = seg.type;
+    ei.refs.reserve(seg.items.size());
+    for (const ConstExpr& item : seg.items) ei.refs.push_back(evalConst(item, inst).ref);
+  }
+  inst.datas.resize(module.datas.size());
+  for (size_t i = 0; i < module.datas.size(); ++i) {
+    const DataSegment& seg = module.datas[i];
+    inst.datas[i].bytes = std::span<const uint8_t>(module.bytes.data() + seg.bytes_offset, seg.bytes_size);
+  }
+
+  for (size_t i = 0; i < module.elems.size(); ++i) {
+    const ElemSegment& seg = module.elems[i];
+    ElemInstance& ei = inst.elems[i];
+    if (seg.mode == SegmentMode::Active) {
+      TableInstance& table = *inst.tables[seg.table];
+      uint64_t offset = evalConst(seg.offset, inst).i32;
+      if (offset > table.elems.size() || ei.refs.size() > table.elems.size() - offset) {
+        return fail(ErrorCode::TableOutOfBounds, fmt::format("element segment {} does not fit its table", i));
+      }
+      std::copy(ei.refs.begin(), ei.refs.end(), table.elems.begin() + offset);
+    }
+    if (seg.mode != SegmentMode::Passive) ei.refs.clear();  // active and declarative segments are dropped
+  }
+  for (size_t i = 0; i < module.datas.size(); ++i) {
+    const DataSegment& seg = module.datas[i];
+    if (seg.mode != SegmentMode::Active) continue;
+    MemoryInstance& mem = *inst.memories[seg.memory];
+    uint64_t offset = evalConst(seg.offset, inst).i32;
+    if (!mem.inBounds(offset, seg.bytes_size)) {
+      return fail(ErrorCode::MemoryOutOfBounds, fmt::format("data segment {} does not fit memory", i));
+    }
+    if (seg.bytes_size) std::memcpy(mem.base + offset, inst.datas[i].bytes.data(), seg.bytes_size);
+    inst.datas[i].bytes = {};
+  }
+
+  // 4. The start function.
+  if (module.start) {
+    FunctionInstance& start = *inst.funcs[*module.start];
+    WARDEN_TRY(invokeFunction(store, store.exec(), start, {}, {}));
+  }
+  return instance;
+}
+
+Expect<std::vector<Value>> invoke(Store& store, FunctionInstance& func, std::span<const Value> args) {
+  if (args.size() != func.type.params.size()) {
+    return fail(ErrorCode::InvalidArgument,
+                fmt::format("expected {} arguments, got {}", func.type.params.size(), args.size()));
+  }
+  std::vector<Value> results(func.type.results.size(), Value::zero());
+  WARDEN_TRY(invokeFunction(store, store.exec(), func, args, results));
+  return results;
+}
+
+}  // namespace warden

@@ -1,0 +1,23 @@
+#include "runtime/exec_context.h"
+
+#include <sys/mman.h>
+
+#include <new>
+
+namespace warden {
+
+ExecContext::ExecContext(uint64_t stack_slots, uint32_t max_depth) : max_call_depth(max_depth) {
+  // Reserve the whole value stack; the OS commits pages only as they are touched.
+  size_t bytes = stack_slots * sizeof(Value);
+  void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  stack_base = static_cast<Value*>(p);
+  stack_end = stack_base + stack_slots;
+  stack_top = stack_base;
+}
+
+ExecContext::~ExecContext() {
+  if (stack_base) munmap(stack_base, (stack_end - stack_base) * sizeof(Value));
+}
+
+}  // namespace warden

@@ -1,0 +1,61 @@
+#include "runtime/objects.h"
+
+#include <sys/mman.h>
+
+#include <fmt/format.h>
+
+namespace warden {
+
+namespace {
+// 4 GiB of index space plus a 4 GiB guard: any u32 address plus u32 offset
+// lands inside the reservation (DESIGN.md: linear memory).
+constexpr uint64_t kMemoryReservation = 8ull << 30;
+}  // namespace
+
+Expect<std::unique_ptr<MemoryInstance>> MemoryInstance::create(MemoryType type, uint64_t limit_pages) {
+  if (type.limits.min > limit_pages || type.limits.min > kMaxPages) {
+    return fail(ErrorCode::HostError,
+                fmt::format("memory of {} pages exceeds the limit of {} pages", type.limits.min, limit_pages));
+  }
+  void* p = mmap(nullptr, kMemoryReservation, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) return fail(ErrorCode::HostError, "cannot reserve address space for a linear memory");
+  auto mem = std::make_unique<MemoryInstance>();
+  mem->type = type;
+  mem->base = static_cast<uint8_t*>(p);
+  mem->reserved = kMemoryReservation;
+  mem->limit_pages = limit_pages;
+  if (type.limits.min > 0 && mem->grow(type.limits.min) < 0) {
+    return fail(ErrorCode::HostError, "cannot commit the initial pages of a linear memory");
+  }
+  return mem;
+}
+
+MemoryInstance::~MemoryInstance() {
+  if (base) munmap(base, reserved);
+}
+
+int64_t MemoryInstance::grow(uint64_t delta) {
+  uint64_t old_pages = pages();
+  uint64_t max_pages = type.limits.max.value_or(kMaxPages);
+  if (delta > kMaxPages || old_pages + delta > max_pages || old_pages + delta > limit_pages) return -1;
+  if (delta == 0) return int64_t(old_pages);
+  uint64_t new_size = (old_pages + delta) * kPageSize;
+  if (mprotect(base + size, new_size - size, PROT_READ | PROT_WRITE) != 0) return -1;
+  size = new_size;
+  return int64_t(old_pages);
+}
+
+int64_t TableInstance::grow(uint64_t delta, Ref init) {
+  uint64_t old_size = elems.size();
+  uint64_t max = type.limits.max.value_or(0xFFFFFFFFull);
+  if (delta > max || old_size + delta > max || old_size + delta > limit) return -1;
+  elems.resize(old_size + delta, init);
+  return int64_t(old_size);
+}
+
+MemoryInstance* HostCall::memory() const {
+  if (!caller || caller->memories.empty()) return nullptr;
+  return caller->memories[0];
+}
+
+}  // namespace warden
