@@ -1,0 +1,525 @@
+// The interpreter tier: executes internal code (internal_ops.def) with
+// computed-goto dispatch. Wasm→Wasm calls never recurse on the C++ stack:
+// frames are values on ExecContext's heap stack and `frames` vector.
+//
+// Hot state lives in locals: ip, fp, the current function/instance and a cache
+// of memory 0 (base, size). The cache is reloaded whenever it may be stale:
+// after any call returns (a callee may grow memory), after memory.grow, and
+// whenever the current instance changes.
+#include "runtime/interpreter.h"
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cstring>
+#include <expected>
+#include <type_traits>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "runtime/internal_code.h"
+#include "runtime/numerics.h"
+
+namespace warden {
+
+static_assert(std::endian::native == std::endian::little,
+              "linear memory is accessed with memcpy and assumes a little-endian host");
+
+namespace {
+
+// ---- slot access --------------------------------------------------------
+
+template <typename T> T readSlot(const Value& v);
+template <> inline uint32_t readSlot<uint32_t>(const Value& v) { return v.i32; }
+template <> inline uint64_t readSlot<uint64_t>(const Value& v) { return v.i64; }
+template <> inline float readSlot<float>(const Value& v) { return v.f32; }
+template <> inline double readSlot<double>(const Value& v) { return v.f64; }
+
+// Writes zero the upper half of 32-bit values so slots compare bitwise.
+inline void writeSlot(Value& v, uint32_t x) { v = Value::fromI32(x); }
+inline void writeSlot(Value& v, uint64_t x) { v = Value::fromI64(x); }
+inline void writeSlot(Value& v, float x) { v = Value::fromF32(x); }
+inline void writeSlot(Value& v, double x) { v = Value::fromF64(x); }
+
+template <typename T> struct IsTrapping : std::false_type {};
+template <typename T> struct IsTrapping<std::expected<T, ErrorCode>> : std::true_type {};
+
+// Stores a numeric result; trapping operations (std::expected) report their
+// code through `trap` and return false instead.
+template <typename R>
+inline bool storeResult(Value& dst, const R& r, ErrorCode& trap) {
+  if constexpr (IsTrapping<R>::value) {
+    if (!r) [[unlikely]] {
+      trap = r.error();
+      return false;
+    }
+    writeSlot(dst, *r);
+  } else {
+    writeSlot(dst, r);
+  }
+  return true;
+}
+
+// ---- linear memory ------------------------------------------------------
+
+// Loads `Mem` from memory and widens it to `Out` (sign- or zero-extending per
+// the signedness of Mem).
+template <typename Mem, typename Out>
+inline Out loadAs(const uint8_t* p) {
+  Mem m;
+  std::memcpy(&m, p, sizeof m);
+  return static_cast<Out>(m);
+}
+
+template <typename Mem, typename In>
+inline void storeAs(uint8_t* p, In value) {
+  Mem m = static_cast<Mem>(value);
+  std::memcpy(p, &m, sizeof m);
+}
+
+// `addr + len` lies within [0, size): all operands are at most 2^32-1 (memory32
+// and table indices), so the sum cannot overflow 64 bits.
+inline bool rangeFits(uint64_t addr, uint64_t len, uint64_t size) { return addr + len <= size; }
+
+// ---- frames -------------------------------------------------------------
+
+// Restores the context's stack top and depth on every exit from an invocation,
+// traps included, so the Store stays usable.
+struct ContextRestore {
+  ExecContext& ctx;
+  Value* stack_top;
+  uint32_t depth;
+  ~ContextRestore() {
+    ctx.stack_top = stack_top;
+    ctx.depth = depth;
+  }
+};
+
+// Makes room to record a frame at index ctx.depth; depth < max_call_depth is
+// checked by the caller, so growth stops at the configured limit.
+inline void reserveFrame(ExecContext& ctx) {
+  if (ctx.depth < ctx.frames.size()) [[likely]] return;
+  size_t wanted = std::max<size_t>(256, ctx.frames.size() * 2);
+  ctx.frames.resize(std::min<size_t>(wanted, size_t(ctx.max_call_depth) + 1));
+}
+
+// Interrupt and fuel: checked at loop headers and on every call. The
+// interrupt request is consumed when reported, so the Store can run again.
+// Returns false, with the reason in `stop`, when execution must stop.
+inline bool limitsAllow(ExecContext& ctx, ErrorCode& stop) {
+  if (ctx.interrupt_requested.load(std::memory_order_relaxed)) [[unlikely]] {
+    ctx.interrupt_requested.store(false, std::memory_order_relaxed);
+    stop = ErrorCode::Interrupted;
+    return false;
+  }
+  if (ctx.fuel_enabled) {
+    if (ctx.fuel == 0) {
+      stop = ErrorCode::OutOfFuel;
+      return false;
+    }
+    --ctx.fuel;
+  }
+  return true;
+}
+
+// Calls a host function. Arguments are copied out first because the host
+// writes results into the same slots (args and results overlap in the frame).
+Expect<void> callHost(Store& store, Instance* caller, const FunctionInstance& callee, Value* slots) {
+  size_t num_params = callee.type.params.size();
+  size_t num_results = callee.type.results.size();
+  std::array<Value, 16> small_args, small_results;
+  std::vector<Value> big_args, big_results;
+  std::span<Value> args(small_args.data(), num_params);
+  std::span<Value> results(small_results.data(), num_results);
+  if (num_params > small_args.size()) {
+    big_args.resize(num_params);
+    args = big_args;
+  }
+  if (num_results > small_results.size()) {
+    big_results.assign(num_results, Value::zero());
+    results = big_results;
+  }
+  std::copy_n(slots, num_params, args.begin());
+  std::fill(results.begin(), results.end(), Value::zero());
+  HostCall call{store, caller};
+  auto outcome = callee.host(call, args, results);
+  if (!outcome) return outcome;
+  std::copy(results.begin(), results.end(), slots);
+  return {};
+}
+
+// Cold path: names the trapping function by its index in its instance.
+[[gnu::cold]] std::string whereTrapped(const Instance& instance, const FunctionInstance* func) {
+  auto it = std::find(instance.funcs.begin(), instance.funcs.end(), func);
+  if (it == instance.funcs.end()) return {};
+  return fmt::format("in function {}", it - instance.funcs.begin());
+}
+
+}  // namespace
+
+// ---- the dispatch loop ----------------------------------------------------
+
+// Runs `entry` (a Wasm function) whose frame starts at ctx.stack_top, with its
+// arguments already in place. On success, the results are in fp[0..n).
+static Expect<void> run(Store& store, ExecContext& ctx, const FunctionInstance& entry) {
+  static const void* const kLabels[] = {
+#define OP(name, operands, text) &&op_##name,
+#include "runtime/internal_ops.def"
+#undef OP
+  };
+  static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == size_t(InternalOp::Count_));
+
+  const uint32_t entry_depth = ctx.depth;  // depth of the entry frame itself
+  const FunctionInstance* func = &entry;
+  Instance* instance = entry.instance;
+  const uint32_t* code = entry.code->code.data();
+  const uint32_t* ip = code;
+  Value* fp = ctx.stack_top;
+  uint8_t* mem_base = nullptr;
+  uint64_t mem_size = 0;
+
+  // Call state shared by Call and CallIndirect.
+  const FunctionInstance* callee = nullptr;
+  Value* callee_fp = nullptr;
+  const uint32_t* return_ip = nullptr;
+  ErrorCode trap = ErrorCode::Unreachable;
+
+#define RELOAD_MEMORY()                                  \
+  do {                                                   \
+    if (!instance->memories.empty()) {                   \
+      mem_base = instance->memories[0]->base;            \
+      mem_size = instance->memories[0]->size;            \
+    } else {                                             \
+      mem_base = nullptr;                                \
+      mem_size = 0;                                      \
+    }                                                    \
+  } while (0)
+#define DISPATCH() goto* kLabels[*ip]
+#define NEXT(operands) \
+  do {                 \
+    ip += 1 + (operands); \
+    DISPATCH();        \
+  } while (0)
+#define TRAP(code_)   \
+  do {                \
+    trap = (code_);   \
+    goto trapped;     \
+  } while (0)
+#define SLOT(n) fp[ip[n]]
+
+  RELOAD_MEMORY();
+  DISPATCH();
+
+  // ---- numeric: one handler per numeric_ops.def entry --------------------
+#define WARDEN_CTYPE_I32 uint32_t
+#define WARDEN_CTYPE_I64 uint64_t
+#define WARDEN_CTYPE_F32 float
+#define WARDEN_CTYPE_F64 double
+#define WARDEN_NUMERIC_ARGS_Void(op0, op1) readSlot<WARDEN_CTYPE_##op0>(SLOT(2))
+#define WARDEN_NUMERIC_ARGS_I32(op0, op1) \
+  readSlot<WARDEN_CTYPE_##op0>(SLOT(2)), readSlot<WARDEN_CTYPE_##op1>(SLOT(3))
+#define WARDEN_NUMERIC_ARGS_I64 WARDEN_NUMERIC_ARGS_I32
+#define WARDEN_NUMERIC_ARGS_F32 WARDEN_NUMERIC_ARGS_I32
+#define WARDEN_NUMERIC_ARGS_F64 WARDEN_NUMERIC_ARGS_I32
+#define NUMERIC(name, prefix, opcode, text, result, op0, op1)                         \
+  op_##name : {                                                                       \
+    if (!storeResult(SLOT(1), num::name(WARDEN_NUMERIC_ARGS_##op1(op0, op1)), trap)) \
+      goto trapped;                                                                   \
+    NEXT(WARDEN_NUMERIC_OPERANDS_##op1);                                              \
+  }
+#include "runtime/numeric_ops.def"
+#undef NUMERIC
+
+  // ---- data movement --------------------------------------------------------
+op_Move:
+  SLOT(1) = SLOT(2);
+  NEXT(2);
+op_Const32:
+  SLOT(1) = Value::fromI32(ip[2]);
+  NEXT(2);
+op_Const64:
+  SLOT(1) = Value::fromI64(uint64_t(ip[2]) | uint64_t(ip[3]) << 32);
+  NEXT(3);
+op_Select:
+  SLOT(1) = SLOT(4).i32 ? SLOT(2) : SLOT(3);
+  NEXT(4);
+op_GlobalGet:
+  SLOT(1) = instance->globals[ip[2]]->value;
+  NEXT(2);
+op_GlobalSet:
+  instance->globals[ip[1]]->value = SLOT(2);
+  NEXT(2);
+
+  // ---- control ------------------------------------------------------------
+op_Unreachable:
+  TRAP(ErrorCode::Unreachable);
+op_Br:
+  ip = code + ip[1];
+  DISPATCH();
+op_BrIf:
+  if (SLOT(1).i32) {
+    ip = code + ip[2];
+    DISPATCH();
+  }
+  NEXT(2);
+op_BrUnless:
+  if (!SLOT(1).i32) {
+    ip = code + ip[2];
+    DISPATCH();
+  }
+  NEXT(2);
+op_BrTable: {
+  uint32_t index = SLOT(1).i32;
+  uint32_t count = ip[2];
+  ip = code + ip[3 + std::min(index, count)];  // out of range takes the default (last)
+  DISPATCH();
+}
+op_LoopCheck:
+  if (!limitsAllow(ctx, trap)) [[unlikely]] goto trapped;
+  NEXT(0);
+
+op_Call:
+  callee = instance->funcs[ip[1]];
+  callee_fp = fp + ip[2];
+  return_ip = ip + 3;
+  goto call;
+
+op_CallIndirect: {
+  TableInstance* table = instance->tables[ip[2]];
+  uint32_t index = SLOT(3).i32;
+  if (index >= table->elems.size()) TRAP(ErrorCode::UndefinedElement);
+  Ref ref = table->elems[index];
+  if (ref == kNullRef) TRAP(ErrorCode::UninitializedElement);
+  callee = reinterpret_cast<const FunctionInstance*>(ref);
+  if (callee->type_id != instance->type_ids[ip[1]]) TRAP(ErrorCode::IndirectCallTypeMismatch);
+  callee_fp = fp + ip[4];
+  return_ip = ip + 5;
+  goto call;
+}
+
+call: {
+  if (!limitsAllow(ctx, trap)) [[unlikely]] goto trapped;
+  if (callee->isHost()) {
+    // The host may re-enter the interpreter: give it the stack above every
+    // slot still in use (the callee's arguments/results).
+    Value* saved_top = ctx.stack_top;
+    ctx.stack_top = callee_fp + std::max(callee->type.params.size(), callee->type.results.size());
+    auto outcome = callHost(store, instance, *callee, callee_fp);
+    ctx.stack_top = saved_top;
+    if (!outcome) return outcome;
+    RELOAD_MEMORY();
+    ip = return_ip;
+    DISPATCH();
+  }
+  const CompiledFunction& target = *callee->code;
+  if (ctx.depth >= ctx.max_call_depth || size_t(ctx.stack_end - callee_fp) < target.frame_size) [[unlikely]] {
+    return fail(ErrorCode::CallStackExhausted, "call stack exhausted");
+  }
+  reserveFrame(ctx);
+  ctx.frames[ctx.depth++] = CallFrame{return_ip, fp, func};
+  std::fill(callee_fp + target.num_params, callee_fp + target.num_locals, Value::zero());
+  fp = callee_fp;
+  func = callee;
+  code = target.code.data();
+  ip = code;
+  if (instance != callee->instance) {
+    instance = callee->instance;
+    RELOAD_MEMORY();
+  }
+  DISPATCH();
+}
+
+op_Return: {
+  if (ctx.depth == entry_depth) return {};  // the entry frame: results are in fp[0..)
+  const CallFrame& frame = ctx.frames[--ctx.depth];
+  ip = frame.return_ip;
+  fp = frame.fp;
+  func = frame.func;
+  code = func->code->code.data();
+  instance = func->instance;
+  RELOAD_MEMORY();  // the callee may have grown memory
+  DISPATCH();
+}
+
+  // ---- references -----------------------------------------------------------
+op_RefNull:
+  SLOT(1) = Value::fromRef(kNullRef);
+  NEXT(1);
+op_RefIsNull:
+  SLOT(1) = Value::fromI32(SLOT(2).ref == kNullRef ? 1 : 0);
+  NEXT(2);
+op_RefFunc:
+  SLOT(1) = Value::fromRef(reinterpret_cast<Ref>(instance->funcs[ip[2]]));
+  NEXT(2);
+
+  // ---- tables -----------------------------------------------------------------
+op_TableGet: {
+  const TableInstance& table = *instance->tables[ip[2]];
+  uint32_t index = SLOT(3).i32;
+  if (index >= table.elems.size()) TRAP(ErrorCode::TableOutOfBounds);
+  SLOT(1) = Value::fromRef(table.elems[index]);
+  NEXT(3);
+}
+op_TableSet: {
+  TableInstance& table = *instance->tables[ip[1]];
+  uint32_t index = SLOT(2).i32;
+  if (index >= table.elems.size()) TRAP(ErrorCode::TableOutOfBounds);
+  table.elems[index] = SLOT(3).ref;
+  NEXT(3);
+}
+op_TableSize:
+  SLOT(1) = Value::fromI32(uint32_t(instance->tables[ip[2]]->elems.size()));
+  NEXT(2);
+op_TableGrow: {
+  Ref init = SLOT(3).ref;
+  int64_t old_size = instance->tables[ip[2]]->grow(SLOT(4).i32, init);
+  SLOT(1) = Value::fromI32(uint32_t(old_size));  // -1 becomes 0xFFFFFFFF
+  NEXT(4);
+}
+op_TableFill: {
+  TableInstance& table = *instance->tables[ip[1]];
+  uint32_t start = SLOT(2).i32;
+  Ref value = SLOT(3).ref;
+  uint32_t len = SLOT(4).i32;
+  if (!rangeFits(start, len, table.elems.size())) TRAP(ErrorCode::TableOutOfBounds);
+  std::fill_n(table.elems.begin() + start, len, value);
+  NEXT(4);
+}
+op_TableCopy: {
+  TableInstance& dst = *instance->tables[ip[1]];
+  const TableInstance& src = *instance->tables[ip[2]];
+  uint32_t d = SLOT(3).i32, s = SLOT(4).i32, n = SLOT(5).i32;
+  if (!rangeFits(d, n, dst.elems.size()) || !rangeFits(s, n, src.elems.size())) TRAP(ErrorCode::TableOutOfBounds);
+  if (n) std::memmove(dst.elems.data() + d, src.elems.data() + s, n * sizeof(Ref));  // tables may be the same
+  NEXT(5);
+}
+op_TableInit: {
+  TableInstance& table = *instance->tables[ip[1]];
+  const std::vector<Ref>& refs = instance->elems[ip[2]].refs;  // empty once dropped
+  uint32_t d = SLOT(3).i32, s = SLOT(4).i32, n = SLOT(5).i32;
+  if (!rangeFits(d, n, table.elems.size()) || !rangeFits(s, n, refs.size())) TRAP(ErrorCode::TableOutOfBounds);
+  std::copy_n(refs.begin() + s, n, table.elems.begin() + d);
+  NEXT(5);
+}
+op_ElemDrop:
+  std::vector<Ref>().swap(instance->elems[ip[1]].refs);  // frees the memory too
+  NEXT(1);
+
+  // ---- memory: loads [dst][addr][offset], stores [addr][value][offset] -------
+#define LOAD(name, Mem, Out)                                                      \
+  op_##name : {                                                                   \
+    uint64_t ea = uint64_t(SLOT(2).i32) + ip[3];                                  \
+    if (!rangeFits(ea, sizeof(Mem), mem_size)) TRAP(ErrorCode::MemoryOutOfBounds); \
+    writeSlot(SLOT(1), loadAs<Mem, Out>(mem_base + ea));                          \
+    NEXT(3);                                                                      \
+  }
+#define STORE(name, Mem, In)                                                      \
+  op_##name : {                                                                   \
+    uint64_t ea = uint64_t(SLOT(1).i32) + ip[3];                                  \
+    if (!rangeFits(ea, sizeof(Mem), mem_size)) TRAP(ErrorCode::MemoryOutOfBounds); \
+    storeAs<Mem>(mem_base + ea, readSlot<In>(SLOT(2)));                           \
+    NEXT(3);                                                                      \
+  }
+  LOAD(I32Load, uint32_t, uint32_t)
+  LOAD(I64Load, uint64_t, uint64_t)
+  LOAD(F32Load, float, float)
+  LOAD(F64Load, double, double)
+  LOAD(I32Load8S, int8_t, uint32_t)
+  LOAD(I32Load8U, uint8_t, uint32_t)
+  LOAD(I32Load16S, int16_t, uint32_t)
+  LOAD(I32Load16U, uint16_t, uint32_t)
+  LOAD(I64Load8S, int8_t, uint64_t)
+  LOAD(I64Load8U, uint8_t, uint64_t)
+  LOAD(I64Load16S, int16_t, uint64_t)
+  LOAD(I64Load16U, uint16_t, uint64_t)
+  LOAD(I64Load32S, int32_t, uint64_t)
+  LOAD(I64Load32U, uint32_t, uint64_t)
+  STORE(I32Store, uint32_t, uint32_t)
+  STORE(I64Store, uint64_t, uint64_t)
+  STORE(F32Store, float, float)
+  STORE(F64Store, double, double)
+  STORE(I32Store8, uint8_t, uint32_t)
+  STORE(I32Store16, uint16_t, uint32_t)
+  STORE(I64Store8, uint8_t, uint64_t)
+  STORE(I64Store16, uint16_t, uint64_t)
+  STORE(I64Store32, uint32_t, uint64_t)
+#undef LOAD
+#undef STORE
+
+op_MemorySize:
+  SLOT(1) = Value::fromI32(uint32_t(mem_size / kPageSize));
+  NEXT(1);
+op_MemoryGrow: {
+  int64_t old_pages = instance->memories[0]->grow(SLOT(2).i32);
+  SLOT(1) = Value::fromI32(uint32_t(old_pages));  // -1 becomes 0xFFFFFFFF
+  RELOAD_MEMORY();
+  NEXT(2);
+}
+op_MemoryFill: {
+  uint32_t d = SLOT(1).i32, n = SLOT(3).i32;
+  if (!rangeFits(d, n, mem_size)) TRAP(ErrorCode::MemoryOutOfBounds);  // nothing written
+  if (n) std::memset(mem_base + d, uint8_t(SLOT(2).i32), n);
+  NEXT(3);
+}
+op_MemoryCopy: {
+  uint32_t d = SLOT(1).i32, s = SLOT(2).i32, n = SLOT(3).i32;
+  if (!rangeFits(d, n, mem_size) || !rangeFits(s, n, mem_size)) TRAP(ErrorCode::MemoryOutOfBounds);
+  if (n) std::memmove(mem_base + d, mem_base + s, n);
+  NEXT(3);
+}
+op_MemoryInit: {
+  std::span<const uint8_t> bytes = instance->datas[ip[1]].bytes;  // empty once dropped
+  uint32_t d = SLOT(2).i32, s = SLOT(3).i32, n = SLOT(4).i32;
+  if (!rangeFits(d, n, mem_size) || !rangeFits(s, n, bytes.size())) TRAP(ErrorCode::MemoryOutOfBounds);
+  if (n) std::memcpy(mem_base + d, bytes.data() + s, n);
+  NEXT(4);
+}
+op_DataDrop:
+  instance->datas[ip[1]].bytes = {};
+  NEXT(1);
+
+trapped:
+  return fail(trap, whereTrapped(*instance, func));
+
+#undef RELOAD_MEMORY
+#undef DISPATCH
+#undef NEXT
+#undef TRAP
+#undef SLOT
+}
+
+Expect<void> invokeFunction(Store& store, ExecContext& ctx, const FunctionInstance& func,
+                            std::span<const Value> args, std::span<Value> results) {
+  if (func.isHost()) {
+    // Results go through a separate buffer: the caller's spans may overlap.
+    std::vector<Value> out(results.size(), Value::zero());
+    HostCall call{store, nullptr};
+    WARDEN_TRY(func.host(call, args, out));
+    std::copy(out.begin(), out.end(), results.begin());
+    return {};
+  }
+
+  const CompiledFunction& code = *func.code;
+  if (args.size() != code.num_params || results.size() != code.num_results) {
+    return fail(ErrorCode::InvalidArgument, fmt::format("expected {} arguments and {} results, got {} and {}",
+                                                        code.num_params, code.num_results, args.size(), results.size()));
+  }
+  ContextRestore restore{ctx, ctx.stack_top, ctx.depth};
+  Value* fp = ctx.stack_top;
+  size_t needed = std::max({code.frame_size, code.num_params, code.num_results});
+  if (ctx.depth >= ctx.max_call_depth || size_t(ctx.stack_end - fp) < needed) {
+    return fail(ErrorCode::CallStackExhausted, "call stack exhausted");
+  }
+  ErrorCode stop;
+  if (!limitsAllow(ctx, stop)) return fail(stop);
+
+  std::copy(args.begin(), args.end(), fp);
+  std::fill(fp + args.size(), fp + code.num_locals, Value::zero());
+  ++ctx.depth;  // the entry frame; run() returns when it returns to this depth
+  WARDEN_TRY(run(store, ctx, func));
+  std::copy_n(fp, results.size(), results.begin());
+  return {};
+}
+
+}  // namespace warden

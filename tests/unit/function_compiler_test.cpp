@@ -1,0 +1,319 @@
+// The function compiler: lowering of bodies to slot-based internal code, and
+// rejection of malformed and invalid bodies. Bodies are hand-written bytes
+// placed into a Module built directly, so these tests need no decoder.
+#include <gtest/gtest.h>
+
+#include <initializer_list>
+
+#include "runtime/function_compiler.h"
+
+namespace warden {
+namespace {
+
+using Op = InternalOp;
+constexpr ValType I32 = ValType::I32;
+constexpr ValType I64 = ValType::I64;
+constexpr ValType F32 = ValType::F32;
+constexpr ValType FuncRef = ValType::FuncRef;
+constexpr ValType ExternRef = ValType::ExternRef;
+
+uint32_t w(Op op) { return static_cast<uint32_t>(op); }
+
+// A module with one defined function of type `type` (plus `extra_types`),
+// whose body is `body` (instructions including the final end).
+struct TestModule {
+  Module module;
+  std::vector<bool> refs;
+
+  TestModule(FuncType type, std::vector<uint8_t> body, std::vector<ValType> locals = {}) {
+    module.types.push_back(std::move(type));
+    module.functions.push_back(0);
+    module.bytes = {0xAA, 0xBB};  // some prefix, so offsets are absolute
+    FunctionBody fb;
+    fb.locals = std::move(locals);
+    fb.body_offset = uint32_t(module.bytes.size());
+    fb.body_size = uint32_t(body.size());
+    module.bytes.insert(module.bytes.end(), body.begin(), body.end());
+    module.bodies.push_back(std::move(fb));
+    refs.assign(1, false);
+  }
+
+  Expect<CompiledFunction> compile(const DecodeLimits& limits = {}) const {
+    return compileFunction(module, 0, refs, limits);
+  }
+};
+
+FuncType fn(std::vector<ValType> params, std::vector<ValType> results) {
+  return FuncType{std::move(params), std::move(results)};
+}
+
+CompiledFunction compileOk(const TestModule& t) {
+  auto r = t.compile();
+  EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message());
+  return r ? *r : CompiledFunction{};
+}
+
+ErrorCode compileError(const TestModule& t) {
+  auto r = t.compile();
+  EXPECT_FALSE(r.has_value()) << disassemble(*r);
+  return r ? ErrorCode::HostError : r.error().code();
+}
+
+std::vector<uint32_t> code(std::initializer_list<uint32_t> words) { return words; }
+
+// ---- lowering ----
+
+TEST(FunctionCompilerTest, LowersBinaryAddToSlots) {
+  // (func (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)
+  TestModule t(fn({I32, I32}, {I32}), {0x20, 0x00, 0x20, 0x01, 0x6A, 0x0B});
+  CompiledFunction f = compileOk(t);
+  EXPECT_EQ(f.num_params, 2u);
+  EXPECT_EQ(f.num_locals, 2u);
+  EXPECT_EQ(f.num_results, 1u);
+  EXPECT_EQ(f.frame_size, 4u);
+  EXPECT_EQ(f.code, code({w(Op::Move), 2, 0, w(Op::Move), 3, 1, w(Op::I32Add), 2, 2, 3,
+                          w(Op::Move), 0, 2, w(Op::Return)}));
+}
+
+TEST(FunctionCompilerTest, LowersConstantsAndDeclaredLocals) {
+  // (func (result i64) (local f32) f32.const 1.5 local.set 0 i64.const -2)
+  TestModule t(fn({}, {I64}),
+               {0x43, 0x00, 0x00, 0xC0, 0x3F, 0x21, 0x00, 0x42, 0x7E, 0x0B}, {F32});
+  CompiledFunction f = compileOk(t);
+  EXPECT_EQ(f.num_locals, 1u);
+  EXPECT_EQ(f.code, code({w(Op::Const32), 1, 0x3FC00000u, w(Op::Move), 0, 1, w(Op::Const64), 1,
+                          0xFFFFFFFEu, 0xFFFFFFFFu, w(Op::Move), 0, 1, w(Op::Return)}));
+}
+
+TEST(FunctionCompilerTest, LoopBackEdgeTargetsLoopCheck) {
+  // (func (param i32) (loop local.get 0 br_if 0))
+  TestModule t(fn({I32}, {}), {0x03, 0x40, 0x20, 0x00, 0x0D, 0x00, 0x0B, 0x0B});
+  CompiledFunction f = compileOk(t);
+  EXPECT_EQ(f.code, code({w(Op::LoopCheck), w(Op::Move), 1, 0, w(Op::BrIf), 1, 0, w(Op::Return)}));
+}
+
+TEST(FunctionCompilerTest, BranchOutOfBlockMovesValuesToTheLabel) {
+  // (func (result i32) (block (result i32) i32.const 1 i32.const 2 br 0))
+  TestModule t(fn({}, {I32}), {0x02, 0x7F, 0x41, 0x01, 0x41, 0x02, 0x0C, 0x00, 0x0B, 0x0B});
+  CompiledFunction f = compileOk(t);
+  // The 2 at slot 1 moves down to the block's result slot 0, then Br to the end.
+  EXPECT_EQ(f.code, code({w(Op::Const32), 0, 1, w(Op::Const32), 1, 2, w(Op::Move), 0, 1, w(Op::Br), 11,
+                          w(Op::Return)}));
+  EXPECT_EQ(f.frame_size, 2u);
+}
+
+TEST(FunctionCompilerTest, BrIfWithMovesSkipsOverThem) {
+  // (func (param i32) (result i32)
+  //   (block (result i32) i32.const 7 i32.const 8 local.get 0 br_if 0 drop))
+  TestModule t(fn({I32}, {I32}),
+               {0x02, 0x7F, 0x41, 0x07, 0x41, 0x08, 0x20, 0x00, 0x0D, 0x00, 0x1A, 0x0B, 0x0B});
+  CompiledFunction f = compileOk(t);
+  EXPECT_EQ(f.code, code({w(Op::Const32), 1, 7, w(Op::Const32), 2, 8, w(Op::Move), 3, 0,
+                          w(Op::BrUnless), 3, 17, w(Op::Move), 1, 2, w(Op::Br), 17,
+                          /*17*/ w(Op::Move), 0, 1, w(Op::Return)}));
+}
+
+TEST(FunctionCompilerTest, IfElseIsPatched) {
+  // (func (param i32) (result i32) local.get 0 (if (result i32) (then i32.const 1) (else i32.const 2)))
+  TestModule t(fn({I32}, {I32}), {0x20, 0x00, 0x04, 0x7F, 0x41, 0x01, 0x05, 0x41, 0x02, 0x0B, 0x0B});
+  CompiledFunction f = compileOk(t);
+  EXPECT_EQ(f.code, code({w(Op::Move), 1, 0, w(Op::BrUnless), 1, 11, w(Op::Const32), 1, 1, w(Op::Br), 14,
+                          /*11*/ w(Op::Const32), 1, 2, /*14*/ w(Op::Move), 0, 1, w(Op::Return)}));
+}
+
+TEST(FunctionCompilerTest, BrTableUsesStubsOnlyWhereValuesMove) {
+  // (func (param i32) (result i32)
+  //   (block (result i32) i32.const 5
+  //     (block (result i32) i32.const 6 local.get 0 br_table 0 1 1) i32.add))
+  // Label 0 (inner block, result slot 2) needs no move; label 1 (outer block,
+  // result slot 1) takes the 6 from slot 2 to slot 1 in a shared stub.
+  TestModule t(fn({I32}, {I32}), {0x02, 0x7F, 0x41, 0x05, 0x02, 0x7F, 0x41, 0x06, 0x20, 0x00, 0x0E, 0x02,
+                                  0x00, 0x01, 0x01, 0x0B, 0x6A, 0x0B, 0x0B});
+  CompiledFunction f = compileOk(t);
+  EXPECT_EQ(f.code, code({w(Op::Const32), 1, 5, w(Op::Const32), 2, 6, w(Op::Move), 3, 0, w(Op::BrTable), 3, 2,
+                          20, 15, 15, /*15 stub*/ w(Op::Move), 1, 2, w(Op::Br), 24,
+                          /*20*/ w(Op::I32Add), 1, 1, 2, /*24*/ w(Op::Move), 0, 1, w(Op::Return)}));
+}
+
+TEST(FunctionCompilerTest, CallPassesArgumentBaseAndKeepsResults) {
+  // (func (param i32) (result i32) i32.const 1 local.get 0 call 0 i32.add)
+  TestModule t(fn({I32}, {I32}), {0x41, 0x01, 0x20, 0x00, 0x10, 0x00, 0x6A, 0x0B});
+  CompiledFunction f = compileOk(t);
+  EXPECT_EQ(f.code, code({w(Op::Const32), 1, 1, w(Op::Move), 2, 0, w(Op::Call), 0, 2, w(Op::I32Add), 1,
+                          1, 2, w(Op::Move), 0, 1, w(Op::Return)}));
+}
+
+TEST(FunctionCompilerTest, UnreachableCodeEmitsNothingAndDropsFinalReturn) {
+  // (func (result i32) unreachable i32.add)
+  TestModule t(fn({}, {I32}), {0x00, 0x6A, 0x0B});
+  CompiledFunction f = compileOk(t);
+  EXPECT_EQ(f.code, code({w(Op::Unreachable)}));
+  EXPECT_GE(f.frame_size, 1u);  // room for the result even so
+}
+
+TEST(FunctionCompilerTest, ReturnFromNestedBlockMovesToSlotZero) {
+  // (func (param i32) (result i32) (block i32.const 3 return) i32.const 4)
+  TestModule t(fn({I32}, {I32}), {0x02, 0x40, 0x41, 0x03, 0x0F, 0x0B, 0x41, 0x04, 0x0B});
+  CompiledFunction f = compileOk(t);
+  EXPECT_EQ(f.code, code({w(Op::Const32), 1, 3, w(Op::Move), 0, 1, w(Op::Return), w(Op::Const32), 1, 4,
+                          w(Op::Move), 0, 1, w(Op::Return)}));
+}
+
+TEST(FunctionCompilerTest, MemoryInstructionsNeedAMemoryAndLowerWithOffsets) {
+  // (func (param i32) (result i32) local.get 0 i32.load offset=16 align=4)
+  TestModule t(fn({I32}, {I32}), {0x20, 0x00, 0x28, 0x02, 0x10, 0x0B});
+  EXPECT_EQ(compileError(t), ErrorCode::UnknownMemory);
+  t.module.memories.push_back(MemoryType{});
+  CompiledFunction f = compileOk(t);
+  EXPECT_EQ(f.code, code({w(Op::Move), 1, 0, w(Op::I32Load), 1, 1, 16, w(Op::Move), 0, 1, w(Op::Return)}));
+}
+
+TEST(FunctionCompilerTest, TypedSelectAcceptsReferences) {
+  // (func (param funcref funcref i32) (result funcref) local.get 0 local.get 1 local.get 2 select (result funcref))
+  TestModule t(fn({FuncRef, FuncRef, I32}, {FuncRef}),
+               {0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0x1C, 0x01, 0x70, 0x0B});
+  CompiledFunction f = compileOk(t);
+  EXPECT_EQ(f.code[9], w(Op::Select));
+}
+
+TEST(FunctionCompilerTest, RefFuncNeedsADeclaration) {
+  // (func (result funcref) ref.func 0)
+  TestModule t(fn({}, {FuncRef}), {0xD2, 0x00, 0x0B});
+  EXPECT_EQ(compileError(t), ErrorCode::UndeclaredFunctionReference);
+  t.refs[0] = true;
+  CompiledFunction f = compileOk(t);
+  EXPECT_EQ(f.code, code({w(Op::RefFunc), 0, 0, w(Op::Return)}));
+}
+
+TEST(FunctionCompilerTest, PolymorphicStackAcceptsSpecValidCases) {
+  // (func (result i32) unreachable select)  — unknown operands
+  EXPECT_TRUE(TestModule(fn({}, {I32}), {0x00, 0x1B, 0x0B}).compile());
+  // (func (block (result i32) (drop (block (result f32) unreachable br_table 0 1)) i32.const 0) drop):
+  // labels of different types but one arity accept the unknown operands.
+  EXPECT_TRUE(TestModule(fn({}, {}), {0x02, 0x7F, 0x02, 0x7D, 0x00, 0x0E, 0x01, 0x00, 0x01, 0x0B, 0x1A, 0x41,
+                                      0x00, 0x0B, 0x1A, 0x0B})
+                  .compile());
+  // (func (result i32) (block (result i32) unreachable br_if 0))
+  EXPECT_TRUE(TestModule(fn({}, {I32}), {0x02, 0x7F, 0x00, 0x0D, 0x00, 0x0B, 0x0B}).compile());
+  // An if without else whose params equal its results: (func (param i32) (result i32)
+  //   local.get 0 local.get 0 (if (param i32) (result i32) (then i32.const 1 i32.add)))
+  TestModule t(fn({I32}, {I32}), {0x20, 0x00, 0x20, 0x00, 0x04, 0x01, 0x41, 0x01, 0x6A, 0x0B, 0x0B});
+  t.module.types.push_back(fn({I32}, {I32}));
+  EXPECT_TRUE(t.compile());
+}
+
+// ---- rejections ----
+
+TEST(FunctionCompilerTest, RejectsInvalidBodies) {
+  struct Case {
+    const char* what;
+    FuncType type;
+    std::vector<uint8_t> body;
+    ErrorCode code;
+  };
+  const Case cases[] = {
+      {"i32.add on i64", fn({I64, I64}, {I32}), {0x20, 0x00, 0x20, 0x01, 0x6A, 0x0B}, ErrorCode::TypeMismatch},
+      {"stack underflow", fn({}, {I32}), {0x6A, 0x0B}, ErrorCode::TypeMismatch},
+      {"missing result", fn({}, {I32}), {0x0B}, ErrorCode::TypeMismatch},
+      {"extra value at end", fn({}, {}), {0x41, 0x00, 0x0B}, ErrorCode::TypeMismatch},
+      {"unknown local", fn({I32}, {}), {0x20, 0x01, 0x1A, 0x0B}, ErrorCode::UnknownLocal},
+      {"unknown label", fn({}, {}), {0x0C, 0x01, 0x0B}, ErrorCode::UnknownLabel},
+      {"unknown function", fn({}, {}), {0x10, 0x05, 0x0B}, ErrorCode::UnknownFunction},
+      {"unknown global", fn({}, {}), {0x23, 0x00, 0x1A, 0x0B}, ErrorCode::UnknownGlobal},
+      {"unknown table", fn({}, {}), {0x41, 0x00, 0x25, 0x00, 0x1A, 0x0B}, ErrorCode::UnknownTable},
+      {"unknown block type", fn({}, {}), {0x02, 0x05, 0x0B, 0x0B}, ErrorCode::UnknownType},
+      {"select on refs", fn({FuncRef, FuncRef, I32}, {FuncRef}),
+       {0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0x1B, 0x0B}, ErrorCode::TypeMismatch},
+      {"select t* of two", fn({I32, I32, I32}, {I32}),
+       {0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0x1C, 0x02, 0x7F, 0x7F, 0x0B}, ErrorCode::InvalidResultArity},
+      {"ref.is_null on i32", fn({I32}, {I32}), {0x20, 0x00, 0xD1, 0x0B}, ErrorCode::TypeMismatch},
+      {"if without else changes types", fn({I32}, {I32}), {0x20, 0x00, 0x04, 0x7F, 0x41, 0x01, 0x0B, 0x0B},
+       ErrorCode::TypeMismatch},
+      {"br_table arity mismatch", fn({}, {}),
+       {0x02, 0x7F, 0x02, 0x40, 0x41, 0x00, 0x0E, 0x01, 0x00, 0x01, 0x0B, 0x41, 0x00, 0x0B, 0x1A, 0x0B},
+       ErrorCode::TypeMismatch},
+      {"br_table concrete value vs label type", fn({}, {}),
+       {0x02, 0x7F, 0x02, 0x7D, 0x00, 0x41, 0x00, 0x41, 0x00, 0x0E, 0x01, 0x00, 0x01, 0x0B, 0x1A, 0x41,
+        0x00, 0x0B, 0x1A, 0x0B},
+       ErrorCode::TypeMismatch},
+      {"unknown elem segment", fn({}, {}), {0xFC, 0x0D, 0x00, 0x0B}, ErrorCode::UnknownElemSegment},
+      {"unknown data segment", fn({}, {}), {0xFC, 0x09, 0x00, 0x0B}, ErrorCode::UnknownDataSegment},
+      {"else without if", fn({}, {}), {0x05, 0x0B}, ErrorCode::IllegalOpcode},
+      {"illegal opcode", fn({}, {}), {0x06, 0x0B}, ErrorCode::IllegalOpcode},
+      {"illegal 0xfc sub-opcode", fn({}, {}), {0xFC, 0x12, 0x0B}, ErrorCode::IllegalOpcode},
+      {"simd prefix", fn({}, {}), {0xFD, 0x00, 0x0B}, ErrorCode::IllegalOpcode},
+      {"bytes after final end", fn({}, {}), {0x0B, 0x01}, ErrorCode::SectionSizeMismatch},
+      {"body ends inside a block", fn({}, {}), {0x02, 0x40, 0x0B}, ErrorCode::UnexpectedEnd},
+      {"truncated immediate", fn({}, {}), {0x41, 0x80}, ErrorCode::UnexpectedEnd},
+      {"overlong LEB", fn({}, {}), {0x41, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00, 0x1A, 0x0B},
+       ErrorCode::IntegerTooLong},
+      {"malformed ref.null type", fn({}, {}), {0xD0, 0x7F, 0x1A, 0x0B}, ErrorCode::MalformedRefType},
+      // A validation error early, a malformed byte later: malformed wins.
+      {"malformed outranks invalid", fn({}, {}), {0x6A, 0x06, 0x0B}, ErrorCode::IllegalOpcode},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    EXPECT_EQ(compileError(TestModule(c.type, c.body)), c.code);
+  }
+}
+
+TEST(FunctionCompilerTest, RejectsMemoryMisuse) {
+  auto withMemory = [](std::vector<uint8_t> body) {
+    TestModule t(fn({}, {}), std::move(body));
+    t.module.memories.push_back(MemoryType{});
+    return t;
+  };
+  // i32.load align=8 (2^3 > 4 bytes)
+  EXPECT_EQ(compileError(withMemory({0x41, 0x00, 0x28, 0x03, 0x00, 0x1A, 0x0B})), ErrorCode::InvalidAlignment);
+  // memory.size with a non-zero reserved byte, and with a long zero
+  EXPECT_EQ(compileError(withMemory({0x3F, 0x01, 0x1A, 0x0B})), ErrorCode::ZeroByteExpected);
+  EXPECT_EQ(compileError(withMemory({0x3F, 0x80, 0x00, 0x1A, 0x0B})), ErrorCode::ZeroByteExpected);
+  // memory.fill's reserved byte
+  EXPECT_EQ(compileError(withMemory({0x41, 0x00, 0x41, 0x00, 0x41, 0x00, 0xFC, 0x0B, 0x01, 0x0B})),
+            ErrorCode::ZeroByteExpected);
+  // memory.init with data segments but no data count section
+  TestModule init = withMemory({0x41, 0x00, 0x41, 0x00, 0x41, 0x00, 0xFC, 0x08, 0x00, 0x00, 0x0B});
+  init.module.datas.push_back(DataSegment{});
+  EXPECT_EQ(compileError(init), ErrorCode::DataCountRequired);
+  init.module.data_count = 1;
+  EXPECT_TRUE(init.compile());
+  // global.set on an immutable global
+  TestModule g(fn({}, {}), {0x41, 0x00, 0x24, 0x00, 0x0B});
+  g.module.globals.push_back(Global{GlobalType{I32, false}, {}});
+  EXPECT_EQ(compileError(g), ErrorCode::ImmutableGlobal);
+}
+
+TEST(FunctionCompilerTest, TableInstructionsCheckElementTypes) {
+  TestModule t(fn({}, {}), {0x41, 0x00, 0x41, 0x00, 0x41, 0x00, 0xFC, 0x0E, 0x00, 0x01, 0x0B});  // table.copy 0 1
+  t.module.tables.push_back(TableType{FuncRef, {}});
+  t.module.tables.push_back(TableType{ExternRef, {}});
+  EXPECT_EQ(compileError(t), ErrorCode::TypeMismatch);
+  // call_indirect through an externref table
+  TestModule c(fn({}, {}), {0x41, 0x00, 0x11, 0x00, 0x01, 0x0B});
+  c.module.tables = t.module.tables;
+  EXPECT_EQ(compileError(c), ErrorCode::TypeMismatch);
+}
+
+TEST(FunctionCompilerTest, BoundsBrTableCountBeforeAllocating) {
+  // br_table claiming 2^32-1 entries in a tiny body
+  TestModule t(fn({}, {}), {0x41, 0x00, 0x0E, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x00, 0x0B});
+  EXPECT_EQ(compileError(t), ErrorCode::ImplementationLimit);
+  // and the configured limit applies too
+  TestModule small(fn({}, {}), {0x41, 0x00, 0x0E, 0x02, 0x00, 0x00, 0x00, 0x0B});
+  DecodeLimits limits;
+  limits.max_br_table = 1;
+  EXPECT_FALSE(small.compile(limits));
+  EXPECT_TRUE(small.compile());
+}
+
+TEST(FunctionCompilerTest, ErrorsNameFunctionAndByte) {
+  TestModule t(fn({}, {}), {0x01, 0x20, 0x00, 0x0B});
+  t.module.num_imported_funcs = 0;
+  auto r = t.compile();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), ErrorCode::UnknownLocal);
+  EXPECT_NE(r.error().detail().find("function 0 at byte 0x3"), std::string::npos) << r.error().detail();
+}
+
+}  // namespace
+}  // namespace warden

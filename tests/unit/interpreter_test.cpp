@@ -1,0 +1,604 @@
+// The interpreter on hand-assembled internal code (internal_ops.def): no
+// decoder or compiler involved, so each test pins down one handler family.
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <initializer_list>
+
+#include "runtime/api.h"
+#include "runtime/interpreter.h"
+
+namespace warden {
+namespace {
+
+using Op = InternalOp;
+
+// Builds a code vector; emit() returns the position of the opcode word so a
+// forward branch target can be patched once known.
+struct Asm {
+  std::vector<uint32_t> code;
+  uint32_t emit(Op op, std::initializer_list<uint32_t> operands = {}) {
+    uint32_t at = here();
+    code.push_back(uint32_t(op));
+    code.insert(code.end(), operands);
+    return at;
+  }
+  uint32_t here() const { return uint32_t(code.size()); }
+  void patch(uint32_t op_at, uint32_t operand, uint32_t value) { code[op_at + 1 + operand] = value; }
+};
+
+FuncType i32s(size_t params, size_t results) {
+  return FuncType{std::vector<ValType>(params, ValType::I32), std::vector<ValType>(results, ValType::I32)};
+}
+
+class InterpreterTest : public ::testing::Test {
+ protected:
+  explicit InterpreterTest(EngineConfig config = {}) : engine_(config), store_(engine_) {}
+
+  // Adds a Wasm function to the test instance; returns its function index.
+  uint32_t addFunction(FuncType type, uint32_t extra_locals, uint32_t frame_size, std::vector<uint32_t> code) {
+    CompiledFunction& fn = codes_.emplace_back();
+    fn.code = std::move(code);
+    fn.num_params = uint32_t(type.params.size());
+    fn.num_results = uint32_t(type.results.size());
+    fn.num_locals = fn.num_params + extra_locals;
+    fn.frame_size = frame_size;
+    FunctionInstance& f = funcs_.emplace_back();
+    f.type_id = engine_.internType(type);
+    f.type = std::move(type);
+    f.instance = &instance_;
+    f.code = &fn;
+    instance_.funcs.push_back(&f);
+    return uint32_t(instance_.funcs.size() - 1);
+  }
+
+  // Reserves a function index whose code is filled in later (for recursion).
+  uint32_t nextIndex() const { return uint32_t(instance_.funcs.size()); }
+
+  uint32_t addHost(FuncType type, HostFunction fn) {
+    instance_.funcs.push_back(store_.createHostFunction(std::move(type), std::move(fn)));
+    return uint32_t(instance_.funcs.size() - 1);
+  }
+
+  MemoryInstance* addMemory(uint64_t min_pages, uint64_t max_pages) {
+    MemoryInstance* mem = store_.createMemory(MemoryType{Limits{min_pages, max_pages}}).value();
+    instance_.memories.push_back(mem);
+    return mem;
+  }
+
+  Expect<std::vector<Value>> call(uint32_t func, std::vector<Value> args) {
+    const FunctionInstance& f = *instance_.funcs[func];
+    std::vector<Value> results(f.type.results.size(), Value::zero());
+    WARDEN_TRY(invokeFunction(store_, store_.exec(), f, args, results));
+    return results;
+  }
+
+  uint32_t callI32(uint32_t func, std::vector<uint32_t> args) {
+    std::vector<Value> values;
+    for (uint32_t a : args) values.push_back(Value::fromI32(a));
+    auto r = call(func, values);
+    EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message());
+    return r && !r->empty() ? (*r)[0].i32 : 0xDEADBEEF;
+  }
+
+  ErrorCode trapOf(uint32_t func, std::vector<uint32_t> args) {
+    std::vector<Value> values;
+    for (uint32_t a : args) values.push_back(Value::fromI32(a));
+    auto r = call(func, values);
+    EXPECT_FALSE(r.has_value());
+    return r ? ErrorCode::HostError : r.error().code();
+  }
+
+  // Every invocation, trapped or not, must leave the context as it found it.
+  void expectContextClean() {
+    EXPECT_EQ(store_.exec().depth, 0u);
+    EXPECT_EQ(store_.exec().stack_top, store_.exec().stack_base);
+  }
+
+  Engine engine_;
+  Store store_;
+  Instance instance_;
+  std::deque<CompiledFunction> codes_;
+  std::deque<FunctionInstance> funcs_;
+};
+
+// ---- arithmetic and data movement -----------------------------------------
+
+TEST_F(InterpreterTest, ArithmeticOnSlots) {
+  // (a, b) -> a * b + 7
+  Asm a;
+  a.emit(Op::I32Mul, {2, 0, 1});
+  a.emit(Op::Const32, {3, 7});
+  a.emit(Op::I32Add, {0, 2, 3});
+  a.emit(Op::Return);
+  uint32_t f = addFunction(i32s(2, 1), 0, 4, a.code);
+  EXPECT_EQ(callI32(f, {6, 7}), 49u);
+  EXPECT_EQ(callI32(f, {0xFFFFFFFF, 1}), 6u);  // wraps
+  expectContextClean();
+}
+
+TEST_F(InterpreterTest, ResultsAreWholeSlots) {
+  // Const64, i64 arithmetic, f64, and an i32 result with a zero upper half.
+  Asm a;
+  a.emit(Op::Const64, {0, 0x00000001, 0x00000002});  // 0x2'00000001
+  a.emit(Op::Const64, {1, 0xFFFFFFFF, 0x00000000});
+  a.emit(Op::I64Add, {0, 0, 1});                     // 0x3'00000000
+  a.emit(Op::I32WrapI64, {1, 0});                    // 0
+  a.emit(Op::I64Eqz, {2, 0});                        // 0
+  a.emit(Op::Return);
+  uint32_t f = addFunction(FuncType{{}, {ValType::I64, ValType::I32, ValType::I32}}, 0, 3, a.code);
+  auto r = call(f, {});
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ((*r)[0].i64, 0x300000000ull);
+  EXPECT_EQ((*r)[1].bits, 0u);
+  EXPECT_EQ((*r)[2].bits, 0u);
+
+  Asm b;
+  b.emit(Op::F64Mul, {0, 0, 1});
+  b.emit(Op::F64Sqrt, {0, 0});
+  b.emit(Op::Return);
+  uint32_t g = addFunction(FuncType{{ValType::F64, ValType::F64}, {ValType::F64}}, 0, 2, b.code);
+  auto s = call(g, {Value::fromF64(2.0), Value::fromF64(8.0)});
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ((*s)[0].f64, 4.0);
+}
+
+TEST_F(InterpreterTest, TrappingNumericOps) {
+  Asm a;
+  a.emit(Op::I32DivS, {0, 0, 1});
+  a.emit(Op::Return);
+  uint32_t div = addFunction(i32s(2, 1), 0, 2, a.code);
+  EXPECT_EQ(callI32(div, {uint32_t(-9), 2}), uint32_t(-4));
+  EXPECT_EQ(trapOf(div, {1, 0}), ErrorCode::IntegerDivideByZero);
+  EXPECT_EQ(trapOf(div, {0x80000000, uint32_t(-1)}), ErrorCode::IntegerOverflow);
+
+  Asm b;
+  b.emit(Op::I32TruncF32S, {0, 0});
+  b.emit(Op::Return);
+  uint32_t trunc = addFunction(FuncType{{ValType::F32}, {ValType::I32}}, 0, 1, b.code);
+  auto nan = call(trunc, {Value::fromF32(std::numeric_limits<float>::quiet_NaN())});
+  ASSERT_FALSE(nan.has_value());
+  EXPECT_EQ(nan.error().code(), ErrorCode::InvalidConversionToInteger);
+  expectContextClean();
+}
+
+TEST_F(InterpreterTest, SelectMoveGlobalsAndRefs) {
+  GlobalInstance* g = store_.createGlobal(GlobalType{ValType::I32, true}, Value::fromI32(40));
+  instance_.globals.push_back(g);
+  // (a, b, c) -> (c ? a : b) + global; global := result; also ref.is_null(ref.func 0).
+  Asm a;
+  a.emit(Op::Select, {3, 0, 1, 2});
+  a.emit(Op::GlobalGet, {4, 0});
+  a.emit(Op::I32Add, {3, 3, 4});
+  a.emit(Op::GlobalSet, {0, 3});
+  a.emit(Op::Move, {0, 3});
+  a.emit(Op::RefFunc, {4, 0});
+  a.emit(Op::RefIsNull, {1, 4});
+  a.emit(Op::RefNull, {4});
+  a.emit(Op::RefIsNull, {2, 4});
+  a.emit(Op::Return);
+  uint32_t f = addFunction(i32s(3, 3), 0, 5, a.code);
+  auto r = call(f, {Value::fromI32(1), Value::fromI32(2), Value::fromI32(1)});
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ((*r)[0].i32, 41u);
+  EXPECT_EQ((*r)[1].i32, 0u);  // ref.func is not null
+  EXPECT_EQ((*r)[2].i32, 1u);
+  EXPECT_EQ(g->value.i32, 41u);
+  EXPECT_EQ(callI32(f, {1, 2, 0}), 43u);  // b + 41
+}
+
+// ---- branches ---------------------------------------------------------------
+
+// sum(n) = n + (n-1) + ... + 1, with a loop and a LoopCheck at its header.
+std::vector<uint32_t> sumLoop() {
+  Asm a;
+  uint32_t loop = a.here();
+  a.emit(Op::LoopCheck);
+  uint32_t exit_branch = a.emit(Op::BrUnless, {0, 0});
+  a.emit(Op::I32Add, {1, 1, 0});
+  a.emit(Op::Const32, {2, 1});
+  a.emit(Op::I32Sub, {0, 0, 2});
+  a.emit(Op::Br, {loop});
+  a.patch(exit_branch, 1, a.here());
+  a.emit(Op::Move, {0, 1});
+  a.emit(Op::Return);
+  return a.code;
+}
+
+TEST_F(InterpreterTest, LoopWithBranches) {
+  uint32_t f = addFunction(i32s(1, 1), 1, 3, sumLoop());
+  EXPECT_EQ(callI32(f, {0}), 0u);
+  EXPECT_EQ(callI32(f, {100}), 5050u);
+  // Declared locals start at zero on every call, whatever the stack held.
+  EXPECT_EQ(callI32(f, {3}), 6u);
+}
+
+TEST_F(InterpreterTest, BrTableTakesDefaultWhenOutOfRange) {
+  Asm a;
+  uint32_t table = a.emit(Op::BrTable, {0, 2, 0, 0, 0});
+  uint32_t values[] = {100, 200, 300};
+  for (uint32_t i = 0; i < 3; ++i) {
+    a.patch(table, 2 + i, a.here());
+    a.emit(Op::Const32, {0, values[i]});
+    a.emit(Op::Return);
+  }
+  uint32_t f = addFunction(i32s(1, 1), 0, 1, a.code);
+  EXPECT_EQ(callI32(f, {0}), 100u);
+  EXPECT_EQ(callI32(f, {1}), 200u);
+  EXPECT_EQ(callI32(f, {2}), 300u);
+  EXPECT_EQ(callI32(f, {99}), 300u);
+  EXPECT_EQ(callI32(f, {0xFFFFFFFF}), 300u);
+}
+
+TEST_F(InterpreterTest, UnreachableTraps) {
+  Asm a;
+  a.emit(Op::Unreachable);
+  addFunction(i32s(0, 0), 0, 0, {uint32_t(Op::Return)});
+  uint32_t f = addFunction(i32s(0, 0), 0, 0, a.code);
+  auto r = call(f, {});
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code(), ErrorCode::Unreachable);
+  EXPECT_EQ(r.error().detail(), "in function 1");  // names the trapping function
+  expectContextClean();
+}
+
+// ---- calls ------------------------------------------------------------------
+
+TEST_F(InterpreterTest, CallsWithMultipleResults) {
+  // divmod(a, b) -> (a / b, a % b)
+  Asm d;
+  d.emit(Op::I32DivU, {2, 0, 1});
+  d.emit(Op::I32RemU, {1, 0, 1});
+  d.emit(Op::Move, {0, 2});
+  d.emit(Op::Return);
+  uint32_t divmod = addFunction(i32s(2, 2), 0, 3, d.code);
+  // f(a, b) -> q * 10 + r, keeping a local live across the call.
+  Asm f;
+  f.emit(Op::Const32, {2, 10});
+  f.emit(Op::Move, {3, 0});
+  f.emit(Op::Move, {4, 1});
+  f.emit(Op::Call, {divmod, 3});
+  f.emit(Op::I32Mul, {3, 3, 2});
+  f.emit(Op::I32Add, {0, 3, 4});
+  f.emit(Op::Return);
+  uint32_t caller = addFunction(i32s(2, 1), 1, 5, f.code);
+  EXPECT_EQ(callI32(caller, {47, 5}), 92u);
+  EXPECT_EQ(trapOf(caller, {1, 0}), ErrorCode::IntegerDivideByZero);  // trap inside the callee
+  expectContextClean();
+}
+
+TEST_F(InterpreterTest, RecursiveFibonacci) {
+  uint32_t self = nextIndex();
+  Asm a;
+  a.emit(Op::Const32, {1, 2});
+  a.emit(Op::I32LtU, {1, 0, 1});
+  uint32_t recurse = a.emit(Op::BrUnless, {1, 0});
+  a.emit(Op::Return);
+  a.patch(recurse, 1, a.here());
+  a.emit(Op::Const32, {2, 1});
+  a.emit(Op::I32Sub, {1, 0, 2});
+  a.emit(Op::Call, {self, 1});
+  a.emit(Op::Const32, {3, 2});
+  a.emit(Op::I32Sub, {2, 0, 3});
+  a.emit(Op::Call, {self, 2});
+  a.emit(Op::I32Add, {0, 1, 2});
+  a.emit(Op::Return);
+  ASSERT_EQ(addFunction(i32s(1, 1), 0, 4, a.code), self);
+  EXPECT_EQ(callI32(self, {20}), 6765u);
+  expectContextClean();
+}
+
+// f(x) = f(x): unbounded recursion.
+std::vector<uint32_t> runawayRecursion(uint32_t self) {
+  Asm a;
+  a.emit(Op::Move, {1, 0});
+  a.emit(Op::Call, {self, 1});
+  a.emit(Op::Return);
+  return a.code;
+}
+
+TEST_F(InterpreterTest, DeepRecursionTrapsAndTheStoreSurvives) {
+  uint32_t self = nextIndex();
+  addFunction(i32s(1, 1), 0, 2, runawayRecursion(self));
+  EXPECT_EQ(trapOf(self, {1}), ErrorCode::CallStackExhausted);
+  expectContextClean();
+  // Deep but bounded recursion still works afterwards.
+  uint32_t count = nextIndex();
+  Asm a;  // count(n) = n == 0 ? 0 : count(n - 1) + 1
+  uint32_t recurse = a.emit(Op::BrIf, {0, 0});
+  a.emit(Op::Return);
+  a.patch(recurse, 1, a.here());
+  a.emit(Op::Const32, {1, 1});
+  a.emit(Op::I32Sub, {1, 0, 1});
+  a.emit(Op::Call, {count, 1});  // the callee's frame covers slots 1.. of ours
+  a.emit(Op::Const32, {2, 1});
+  a.emit(Op::I32Add, {0, 1, 2});
+  a.emit(Op::Return);
+  addFunction(i32s(1, 1), 0, 3, a.code);
+  EXPECT_EQ(callI32(count, {50'000}), 50'000u);
+  expectContextClean();
+}
+
+class SmallStackTest : public InterpreterTest {
+ protected:
+  SmallStackTest() : InterpreterTest(EngineConfig{1'000'000, 4096}) {}
+};
+
+TEST_F(SmallStackTest, ValueStackExhaustionTraps) {
+  uint32_t self = nextIndex();
+  addFunction(i32s(1, 1), 0, 100, runawayRecursion(self));  // big frames: the value stack runs out first
+  EXPECT_EQ(trapOf(self, {1}), ErrorCode::CallStackExhausted);
+  expectContextClean();
+  // An entry frame bigger than the whole stack is refused up front.
+  uint32_t huge = addFunction(i32s(0, 0), 0, 5000, {uint32_t(Op::Return)});
+  EXPECT_EQ(trapOf(huge, {}), ErrorCode::CallStackExhausted);
+}
+
+TEST_F(InterpreterTest, CallIndirectChecksIndexNullAndType) {
+  Asm add;
+  add.emit(Op::I32Add, {0, 0, 1});
+  add.emit(Op::Return);
+  uint32_t f_add = addFunction(i32s(2, 1), 0, 2, add.code);
+  uint32_t f_unary = addFunction(i32s(1, 1), 0, 1, {uint32_t(Op::Return)});
+  TableInstance* table = store_.createTable(TableType{ValType::FuncRef, Limits{3, {}}}).value();
+  table->elems = {Ref(instance_.funcs[f_add]), kNullRef, Ref(instance_.funcs[f_unary])};
+  instance_.tables.push_back(table);
+  instance_.type_ids = {engine_.internType(i32s(2, 1))};
+  // dispatch(i) = table[i](20, 22) with type 0
+  Asm a;
+  a.emit(Op::Const32, {1, 20});
+  a.emit(Op::Const32, {2, 22});
+  a.emit(Op::CallIndirect, {0, 0, 0, 1});
+  a.emit(Op::Move, {0, 1});
+  a.emit(Op::Return);
+  uint32_t dispatch = addFunction(i32s(1, 1), 0, 3, a.code);
+  EXPECT_EQ(callI32(dispatch, {0}), 42u);
+  EXPECT_EQ(trapOf(dispatch, {1}), ErrorCode::UninitializedElement);
+  EXPECT_EQ(trapOf(dispatch, {2}), ErrorCode::IndirectCallTypeMismatch);
+  EXPECT_EQ(trapOf(dispatch, {3}), ErrorCode::UndefinedElement);
+  expectContextClean();
+}
+
+// ---- host functions ---------------------------------------------------------
+
+TEST_F(InterpreterTest, HostCallsMayReenterTheInterpreter) {
+  Asm inc;
+  inc.emit(Op::Const32, {1, 1});
+  inc.emit(Op::I32Add, {0, 0, 1});
+  inc.emit(Op::Return);
+  uint32_t f_inc = addFunction(i32s(1, 1), 0, 2, inc.code);
+  Value* outer_frame_end = nullptr;
+  // host(x) = (inc(x) via a nested invocation, x * 2)
+  uint32_t host = addHost(i32s(1, 2), [&](HostCall& hc, std::span<const Value> args, std::span<Value> results) -> Expect<void> {
+    EXPECT_EQ(hc.caller, &instance_);
+    EXPECT_GE(store_.exec().stack_top, outer_frame_end);
+    Value r;
+    WARDEN_TRY(invokeFunction(hc.store, hc.store.exec(), *instance_.funcs[f_inc], args, std::span<Value>(&r, 1)));
+    results[0] = r;
+    results[1] = Value::fromI32(args[0].i32 * 2);
+    return {};
+  });
+  // outer(x) = a + b + 1000 where (a, b) = host(x); slot 1 survives the call.
+  Asm a;
+  a.emit(Op::Const32, {1, 1000});
+  a.emit(Op::Move, {2, 0});
+  a.emit(Op::Call, {host, 2});
+  a.emit(Op::I32Add, {2, 2, 3});
+  a.emit(Op::I32Add, {0, 2, 1});
+  a.emit(Op::Return);
+  uint32_t outer = addFunction(i32s(1, 1), 0, 4, a.code);
+  outer_frame_end = store_.exec().stack_base + 4;
+  EXPECT_EQ(callI32(outer, {10}), 11u + 20u + 1000u);
+  expectContextClean();
+}
+
+TEST_F(InterpreterTest, HostErrorsPropagateUnchanged) {
+  uint32_t host = addHost(i32s(0, 0), [](HostCall&, std::span<const Value>, std::span<Value>) -> Expect<void> {
+    return fail(ErrorCode::HostTrap, "boom");
+  });
+  Asm a;
+  a.emit(Op::Call, {host, 0});
+  a.emit(Op::Return);
+  uint32_t f = addFunction(i32s(0, 0), 0, 0, a.code);
+  auto r = call(f, {});
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code(), ErrorCode::HostTrap);
+  EXPECT_EQ(r.error().detail(), "boom");
+  // Host functions may also be invoked directly.
+  auto direct = call(host, {});
+  ASSERT_FALSE(direct.has_value());
+  EXPECT_EQ(direct.error().code(), ErrorCode::HostTrap);
+  expectContextClean();
+}
+
+// ---- limits -----------------------------------------------------------------
+
+TEST_F(InterpreterTest, InterruptStopsAnInfiniteLoop) {
+  uint32_t calls = 0;
+  uint32_t host = addHost(i32s(0, 0), [&](HostCall& hc, std::span<const Value>, std::span<Value>) -> Expect<void> {
+    if (++calls == 1000) hc.store.interrupt();
+    return {};
+  });
+  Asm a;
+  uint32_t loop = a.emit(Op::LoopCheck);
+  a.emit(Op::Call, {host, 0});
+  a.emit(Op::Br, {loop});
+  uint32_t spin = addFunction(i32s(0, 0), 0, 0, a.code);
+  EXPECT_EQ(trapOf(spin, {}), ErrorCode::Interrupted);
+  EXPECT_EQ(calls, 1000u);
+  expectContextClean();
+  // The request is consumed: the store runs again.
+  uint32_t sum = addFunction(i32s(1, 1), 1, 3, sumLoop());
+  EXPECT_EQ(callI32(sum, {10}), 55u);
+  store_.interrupt();
+  EXPECT_EQ(trapOf(sum, {10}), ErrorCode::Interrupted);
+}
+
+TEST_F(InterpreterTest, FuelMetersLoopsAndCalls) {
+  uint32_t sum = addFunction(i32s(1, 1), 1, 3, sumLoop());
+  // One unit for the entry call, one per loop header visit (n + 1).
+  store_.setFuel(12);
+  EXPECT_EQ(callI32(sum, {10}), 55u);
+  EXPECT_EQ(store_.fuelRemaining(), 0u);
+  store_.setFuel(11);
+  EXPECT_EQ(trapOf(sum, {10}), ErrorCode::OutOfFuel);
+  expectContextClean();
+  store_.setFuel(std::nullopt);
+  EXPECT_EQ(callI32(sum, {10}), 55u);
+}
+
+// ---- memory -----------------------------------------------------------------
+
+TEST_F(InterpreterTest, MemoryLoadsStoresAndBounds) {
+  addMemory(1, 2);
+  // store(addr, v) then return load8_s, load16_u, load32 at addr (offset 0).
+  Asm a;
+  a.emit(Op::I32Store, {0, 1, 0});
+  a.emit(Op::I32Load8S, {2, 0, 0});
+  a.emit(Op::I32Load16U, {3, 0, 0});
+  a.emit(Op::I64Load32S, {4, 0, 0});
+  a.emit(Op::Move, {0, 2});
+  a.emit(Op::Move, {1, 3});
+  a.emit(Op::Move, {2, 4});
+  a.emit(Op::Return);
+  uint32_t f = addFunction(FuncType{{ValType::I32, ValType::I32}, {ValType::I32, ValType::I32, ValType::I64}}, 0, 5,
+                           a.code);
+  auto r = call(f, {Value::fromI32(65532), Value::fromI32(0x8001FF80)});
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ((*r)[0].i32, 0xFFFFFF80u);
+  EXPECT_EQ((*r)[1].i32, 0xFF80u);
+  EXPECT_EQ((*r)[2].i64, 0xFFFFFFFF8001FF80ull);
+  EXPECT_EQ(trapOf(f, {65533, 0}), ErrorCode::MemoryOutOfBounds);
+  EXPECT_EQ(trapOf(f, {0xFFFFFFFF, 0}), ErrorCode::MemoryOutOfBounds);
+
+  // A large static offset must not wrap around.
+  Asm b;
+  b.emit(Op::I32Load, {0, 0, 0xFFFFFFFF});
+  b.emit(Op::Return);
+  uint32_t far = addFunction(i32s(1, 1), 0, 1, b.code);
+  EXPECT_EQ(trapOf(far, {1}), ErrorCode::MemoryOutOfBounds);
+  expectContextClean();
+}
+
+TEST_F(InterpreterTest, MemoryGrowRefreshesTheCache) {
+  MemoryInstance* mem = addMemory(1, 2);
+  // grow(delta) -> (old pages or -1, size after, load at 65536 only if it fits)
+  Asm a;
+  a.emit(Op::MemoryGrow, {1, 0});
+  a.emit(Op::MemorySize, {2});
+  a.emit(Op::Const32, {3, 65536});
+  a.emit(Op::I32Load, {3, 3, 0});
+  a.emit(Op::Move, {0, 1});
+  a.emit(Op::Move, {1, 2});
+  a.emit(Op::Move, {2, 3});
+  a.emit(Op::Return);
+  uint32_t f = addFunction(i32s(1, 3), 0, 4, a.code);
+  EXPECT_EQ(trapOf(f, {0}), ErrorCode::MemoryOutOfBounds);
+  auto r = call(f, {Value::fromI32(1)});
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ((*r)[0].i32, 1u);
+  EXPECT_EQ((*r)[1].i32, 2u);
+  EXPECT_EQ(mem->pages(), 2u);
+  Asm b;
+  b.emit(Op::MemoryGrow, {0, 0});
+  b.emit(Op::Return);
+  uint32_t grow = addFunction(i32s(1, 1), 0, 1, b.code);
+  EXPECT_EQ(callI32(grow, {1}), 0xFFFFFFFFu);  // beyond the maximum
+}
+
+TEST_F(InterpreterTest, BulkMemoryIsCheckedBeforeWriting) {
+  MemoryInstance* mem = addMemory(1, 1);
+  static const uint8_t kSegment[] = {1, 2, 3, 4};
+  instance_.datas.push_back(DataInstance{kSegment});
+  Asm fill;  // fill(d, v, n)
+  fill.emit(Op::MemoryFill, {0, 1, 2});
+  fill.emit(Op::Return);
+  uint32_t f_fill = addFunction(i32s(3, 0), 0, 3, fill.code);
+  Asm copy;  // copy(d, s, n)
+  copy.emit(Op::MemoryCopy, {0, 1, 2});
+  copy.emit(Op::Return);
+  uint32_t f_copy = addFunction(i32s(3, 0), 0, 3, copy.code);
+  Asm init;  // init(d, s, n) from segment 0, then drop it
+  init.emit(Op::MemoryInit, {0, 0, 1, 2});
+  init.emit(Op::DataDrop, {0});
+  init.emit(Op::Return);
+  uint32_t f_init = addFunction(i32s(3, 0), 0, 3, init.code);
+
+  EXPECT_EQ(trapOf(f_fill, {65530, 0xAB, 7}), ErrorCode::MemoryOutOfBounds);
+  EXPECT_EQ(mem->base[65530], 0);  // nothing written
+  callI32(f_fill, {65530, 0xAB, 6});
+  EXPECT_EQ(mem->base[65535], 0xAB);
+  callI32(f_fill, {65536, 0, 0});  // empty at the very end is fine
+
+  callI32(f_fill, {10, 7, 4});
+  callI32(f_copy, {12, 10, 4});  // overlapping
+  EXPECT_EQ(mem->base[15], 7);
+  EXPECT_EQ(trapOf(f_copy, {65535, 0, 2}), ErrorCode::MemoryOutOfBounds);
+
+  EXPECT_EQ(trapOf(f_init, {0, 1, 4}), ErrorCode::MemoryOutOfBounds);
+  callI32(f_init, {100, 1, 3});
+  EXPECT_EQ(mem->base[100], 2);
+  EXPECT_EQ(mem->base[102], 4);
+  EXPECT_TRUE(instance_.datas[0].bytes.empty());
+  callI32(f_init, {100, 0, 0});  // a dropped segment still allows n == 0 at offset 0
+  EXPECT_EQ(trapOf(f_init, {100, 0, 1}), ErrorCode::MemoryOutOfBounds);
+  expectContextClean();
+}
+
+// ---- tables -----------------------------------------------------------------
+
+TEST_F(InterpreterTest, TableOperations) {
+  TableInstance* table = store_.createTable(TableType{ValType::ExternRef, Limits{2, 4}}).value();
+  instance_.tables.push_back(table);
+  instance_.elems.push_back(ElemInstance{ValType::ExternRef, {Ref(7), Ref(8)}});
+  // grow(delta, ref) -> old size; then size
+  Asm g;
+  g.emit(Op::TableGrow, {2, 0, 1, 0});
+  g.emit(Op::TableSize, {1, 0});
+  g.emit(Op::Move, {0, 2});
+  g.emit(Op::Return);
+  uint32_t grow = addFunction(FuncType{{ValType::I32, ValType::ExternRef}, {ValType::I32, ValType::I32}}, 0, 3, g.code);
+  auto r = call(grow, {Value::fromI32(1), Value::fromRef(5)});
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ((*r)[0].i32, 2u);
+  EXPECT_EQ((*r)[1].i32, 3u);
+  r = call(grow, {Value::fromI32(2), Value::fromRef(5)});
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ((*r)[0].i32, 0xFFFFFFFFu);
+
+  Asm get;  // get(i)
+  get.emit(Op::TableGet, {0, 0, 0});
+  get.emit(Op::Return);
+  uint32_t f_get = addFunction(FuncType{{ValType::I32}, {ValType::ExternRef}}, 0, 1, get.code);
+  auto v = call(f_get, {Value::fromI32(2)});
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ((*v)[0].ref, Ref(5));
+  EXPECT_EQ(trapOf(f_get, {3}), ErrorCode::TableOutOfBounds);
+
+  Asm ops;  // set(0, 9); fill(1, 9, n); copy(2 <- 0, 1); init(0 <- elem 0 at 1, 1)
+  ops.emit(Op::Const32, {1, 0});
+  ops.emit(Op::Const64, {2, 9, 0});
+  ops.emit(Op::TableSet, {0, 1, 2});
+  ops.emit(Op::Const32, {1, 1});
+  ops.emit(Op::TableFill, {0, 1, 2, 0});
+  ops.emit(Op::Const32, {1, 2});
+  ops.emit(Op::Const32, {2, 0});
+  ops.emit(Op::Const32, {3, 1});
+  ops.emit(Op::TableCopy, {0, 0, 1, 2, 3});
+  ops.emit(Op::Const32, {1, 0});
+  ops.emit(Op::Const32, {2, 1});
+  ops.emit(Op::TableInit, {0, 0, 1, 2, 3});
+  ops.emit(Op::ElemDrop, {0});
+  ops.emit(Op::Return);
+  uint32_t f_ops = addFunction(i32s(1, 0), 0, 4, ops.code);
+  EXPECT_EQ(trapOf(f_ops, {3}), ErrorCode::TableOutOfBounds);  // fill 1..4 of 3
+  EXPECT_EQ(table->elems[0], Ref(9));                          // set ran before the fill trapped
+  callI32(f_ops, {1});
+  EXPECT_EQ(table->elems, (std::vector<Ref>{Ref(8), Ref(9), Ref(9)}));
+  EXPECT_TRUE(instance_.elems[0].refs.empty());
+  EXPECT_EQ(trapOf(f_ops, {0}), ErrorCode::TableOutOfBounds);  // init from the dropped segment
+  expectContextClean();
+}
+
+}  // namespace
+}  // namespace warden
