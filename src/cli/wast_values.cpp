@@ -1,0 +1,193 @@
+#include "cli/wast_values.h"
+
+#include <charconv>
+#include <cstring>
+#include <limits>
+
+#include <fmt/format.h>
+
+namespace warden::cli {
+
+namespace {
+
+constexpr uint32_t kF32ExponentAndQuiet = 0x7fc00000u;  // canonical NaN magnitude
+constexpr uint64_t kF64ExponentAndQuiet = 0x7ff8000000000000ull;
+
+Expect<ValType> parseTypeName(std::string_view type) {
+  if (type == "i32") return ValType::I32;
+  if (type == "i64") return ValType::I64;
+  if (type == "f32") return ValType::F32;
+  if (type == "f64") return ValType::F64;
+  if (type == "v128") return ValType::V128;
+  if (type == "funcref") return ValType::FuncRef;
+  if (type == "externref") return ValType::ExternRef;
+  return fail(ErrorCode::InvalidArgument, fmt::format("unknown value type '{}'", type));
+}
+
+// Unsigned decimal as wast2json writes it; a leading '-' is also accepted
+// (two's complement) so hand-written scripts are forgiving.
+Expect<uint64_t> parseDecimal(std::string_view text, uint64_t max) {
+  bool negative = !text.empty() && text.front() == '-';
+  if (negative) text.remove_prefix(1);
+  uint64_t magnitude = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), magnitude);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size())
+    return fail(ErrorCode::InvalidArgument, fmt::format("malformed number '{}'", text));
+  uint64_t value = negative ? (0 - magnitude) & max : magnitude;
+  if (!negative && magnitude > max) return fail(ErrorCode::InvalidArgument, fmt::format("number '{}' out of range", text));
+  return value;
+}
+
+uint64_t maxBitsOf(ValType type) {
+  return (type == ValType::I32 || type == ValType::F32) ? std::numeric_limits<uint32_t>::max()
+                                                        : std::numeric_limits<uint64_t>::max();
+}
+
+float f32FromBits(uint32_t bits) {
+  float f;
+  std::memcpy(&f, &bits, sizeof f);
+  return f;
+}
+
+double f64FromBits(uint64_t bits) {
+  double d;
+  std::memcpy(&d, &bits, sizeof d);
+  return d;
+}
+
+Expect<WastValue> parseRef(ValType type, std::string_view value) {
+  if (value == "null") return WastValue{type, WastValueKind::NullRef, 0};
+  if (type == ValType::FuncRef) return WastValue{type, WastValueKind::AnyNonNullRef, 0};
+  uint64_t number = WARDEN_TRY(parseDecimal(value, std::numeric_limits<uint64_t>::max() - 1));
+  return WastValue{type, WastValueKind::Exact, number};
+}
+
+Expect<WastValue> parseFloat(ValType type, std::string_view value) {
+  if (value == "nan:canonical") return WastValue{type, WastValueKind::CanonicalNan, 0};
+  if (value == "nan:arithmetic") return WastValue{type, WastValueKind::ArithmeticNan, 0};
+  uint64_t bits = WARDEN_TRY(parseDecimal(value, maxBitsOf(type)));
+  return WastValue{type, WastValueKind::Exact, bits};
+}
+
+bool matchesFloat32(WastValueKind kind, uint32_t expected, uint32_t actual) {
+  switch (kind) {
+    case WastValueKind::CanonicalNan: return (actual & 0x7fffffffu) == kF32ExponentAndQuiet;
+    case WastValueKind::ArithmeticNan: return (actual & kF32ExponentAndQuiet) == kF32ExponentAndQuiet;
+    default: return actual == expected;
+  }
+}
+
+bool matchesFloat64(WastValueKind kind, uint64_t expected, uint64_t actual) {
+  switch (kind) {
+    case WastValueKind::CanonicalNan: return (actual & 0x7fffffffffffffffull) == kF64ExponentAndQuiet;
+    case WastValueKind::ArithmeticNan: return (actual & kF64ExponentAndQuiet) == kF64ExponentAndQuiet;
+    default: return actual == expected;
+  }
+}
+
+bool matchesRef(const WastValue& expected, Ref actual) {
+  switch (expected.kind) {
+    case WastValueKind::NullRef: return actual == kNullRef;
+    case WastValueKind::AnyNonNullRef: return actual != kNullRef;
+    default: return actual == externTokenOf(expected.bits);
+  }
+}
+
+}  // namespace
+
+Expect<WastValue> parseWastValue(std::string_view type_name, std::string_view value) {
+  ValType type = WARDEN_TRY(parseTypeName(type_name));
+  switch (type) {
+    case ValType::V128: return WastValue{type, WastValueKind::Vector, 0};
+    case ValType::FuncRef:
+    case ValType::ExternRef: return parseRef(type, value);
+    case ValType::F32:
+    case ValType::F64: return parseFloat(type, value);
+    default: break;
+  }
+  uint64_t bits = WARDEN_TRY(parseDecimal(value, maxBitsOf(type)));
+  return WastValue{type, WastValueKind::Exact, bits};
+}
+
+// Token 0 is the null reference, so numbers are shifted by one.
+Ref externTokenOf(uint64_t number) { return Ref(number + 1); }
+uint64_t externNumberOf(Ref token) { return uint64_t(token) - 1; }
+
+Expect<Value> toArgument(const WastValue& v) {
+  if (v.kind == WastValueKind::NullRef) return Value::fromRef(kNullRef);
+  if (v.kind != WastValueKind::Exact)
+    return fail(ErrorCode::InvalidArgument, fmt::format("{} cannot be passed as an argument", formatExpected(v)));
+  switch (v.type) {
+    case ValType::I32:
+    case ValType::F32: return Value::fromI32(uint32_t(v.bits));
+    case ValType::I64:
+    case ValType::F64: return Value::fromI64(v.bits);
+    case ValType::ExternRef: return Value::fromRef(externTokenOf(v.bits));
+    default: break;
+  }
+  return fail(ErrorCode::InvalidArgument, fmt::format("{} cannot be passed as an argument", formatExpected(v)));
+}
+
+bool matchesExpected(const WastValue& expected, Value actual) {
+  switch (expected.type) {
+    case ValType::I32: return actual.i32 == uint32_t(expected.bits);
+    case ValType::I64: return actual.i64 == expected.bits;
+    case ValType::F32: return matchesFloat32(expected.kind, uint32_t(expected.bits), actual.i32);
+    case ValType::F64: return matchesFloat64(expected.kind, expected.bits, actual.i64);
+    case ValType::FuncRef:
+    case ValType::ExternRef: return matchesRef(expected, actual.ref);
+    case ValType::V128: return false;
+  }
+  return false;
+}
+
+std::string formatExpected(const WastValue& v) {
+  std::string_view type = valTypeName(v.type);
+  switch (v.kind) {
+    case WastValueKind::CanonicalNan: return fmt::format("{}:nan:canonical", type);
+    case WastValueKind::ArithmeticNan: return fmt::format("{}:nan:arithmetic", type);
+    case WastValueKind::NullRef: return fmt::format("{}:null", type);
+    case WastValueKind::AnyNonNullRef: return fmt::format("{}:non-null", type);
+    case WastValueKind::Vector: return "v128:?";
+    case WastValueKind::Exact: break;
+  }
+  switch (v.type) {
+    case ValType::F32: return formatActual(v.type, Value::fromI32(uint32_t(v.bits)));
+    case ValType::F64: return formatActual(v.type, Value::fromI64(v.bits));
+    default: return fmt::format("{}:{}", type, v.bits);
+  }
+}
+
+std::string formatActual(ValType type, Value v) {
+  switch (type) {
+    case ValType::I32: return fmt::format("i32:{}", v.i32);
+    case ValType::I64: return fmt::format("i64:{}", v.i64);
+    case ValType::F32: return fmt::format("f32:{} (0x{:08x})", f32FromBits(v.i32), v.i32);
+    case ValType::F64: return fmt::format("f64:{} (0x{:016x})", f64FromBits(v.i64), v.i64);
+    case ValType::FuncRef: return v.ref == kNullRef ? "funcref:null" : "funcref:non-null";
+    case ValType::ExternRef:
+      return v.ref == kNullRef ? std::string("externref:null") : fmt::format("externref:{}", externNumberOf(v.ref));
+    case ValType::V128: return "v128:?";
+  }
+  return "?";
+}
+
+std::string formatExpectedList(const std::vector<WastValue>& values) {
+  std::string out = "(";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) out += ' ';
+    out += formatExpected(values[i]);
+  }
+  return out + ')';
+}
+
+std::string formatActualList(const std::vector<ValType>& types, const std::vector<Value>& values) {
+  std::string out = "(";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) out += ' ';
+    out += i < types.size() ? formatActual(types[i], values[i]) : fmt::format("?:0x{:x}", values[i].bits);
+  }
+  return out + ')';
+}
+
+}  // namespace warden::cli
