@@ -17,6 +17,13 @@ readonly PACKAGES=(
   wabt                # wat2wasm (examples) and wast2json (spec testsuite)
   clang-19            # the fuzzer build (libFuzzer needs clang)
   libclang-rt-19-dev  # clang's sanitizer and libFuzzer runtimes
+  lld-19              # python/build.sh: wasm-ld for the CPython-for-WASI recipe
+  llvm-19             # python/build.sh: llvm-ar-19/llvm-ranlib-19 matching clang-19
+  wasi-libc           # python/build.sh: the C library for wasm32-wasi
+  libclang-rt-19-dev-wasm32  # python/build.sh: compiler-rt builtins for wasm32
+  tcl                 # python/build.sh: generates SQLite's amalgamation
+  python3.11          # python/build.sh: the build python (same 3.11.2); runs the python test runners
+  tzdata              # python/build.sh: the tz database shipped for zoneinfo
   lld-19              # wasm-ld for clang-19's wasm32 builds (bench/, WASI tests)
   wasi-libc           # C library for wasm32-wasi programs (bench/ hello.wasm)
   libclang-rt-19-dev-wasm32 # clang-19's wasm32 builtins (compiler-rt)
@@ -35,7 +42,44 @@ missing_packages() {
   done
 }
 
+# python/build.sh downloads Debian source packages (apt-get source): it needs
+# deb-src entries matching the deb ones. Writes them once; returns 0 when it
+# did (so apt's lists need an update), 1 when they were already there.
+readonly DEB_SRC_FILE=/etc/apt/sources.list.d/warden-deb-src.sources
+enable_deb_src() {
+  [[ -f $DEB_SRC_FILE ]] && return 1
+  grep -rqs '^Types:.*deb-src\|^deb-src ' /etc/apt/sources.list /etc/apt/sources.list.d/ && return 1
+  local text='Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb-src
+URIs: http://deb.debian.org/debian-security
+Suites: bookworm-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg'
+  if ((EUID == 0)); then
+    echo "$text" >"$DEB_SRC_FILE"
+  elif command -v sudo >/dev/null 2>&1; then
+    echo "$text" | sudo tee "$DEB_SRC_FILE" >/dev/null
+  else
+    echo "warden setup: python/build.sh needs deb-src entries in $DEB_SRC_FILE (run as root)" >&2
+    return 1
+  fi
+  echo "warden setup: enabled deb-src in $DEB_SRC_FILE" >&2
+}
+
 main() {
+  if enable_deb_src; then
+    if ((EUID == 0)); then
+      DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+    else
+      sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+    fi
+  fi
+
   local missing
   mapfile -t missing < <(missing_packages)
   if ((${#missing[@]} == 0)); then

@@ -1,6 +1,7 @@
 // The `warden` subcommands, each returning the process exit status.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +15,19 @@ constexpr int kExitTrap = 2;   // the guest trapped (or a limit stopped it)
 
 int runCommand(const std::string& file, const std::optional<std::string>& invoke_name,
                const std::vector<std::string>& args);
+
+// `warden run` with WASI and limits (run_command.cpp; docs/WASI.md).
+struct RunOptions {
+  std::string file;
+  std::optional<std::string> invoke;   // call this export instead of the WASI command's _start
+  std::vector<std::string> args;       // the guest's argv[1..] (or the export's arguments)
+  std::vector<std::string> dirs;       // HOST::GUEST or PATH, read-write
+  std::vector<std::string> ro_dirs;    // HOST::GUEST or PATH, read-only
+  std::vector<std::string> env;        // KEY=VALUE
+  std::optional<std::string> max_memory, fuel, timeout, max_output, max_write;
+  std::optional<uint32_t> max_fds;
+};
+int runWasiCommand(const RunOptions& options);
 int validateCommand(const std::string& file);
 int inspectCommand(const std::string& file);
 

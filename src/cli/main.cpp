@@ -9,22 +9,29 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/python_command.h"
 #include "cli/wast_runner.h"
 
 namespace {
 
 using namespace warden::cli;
 
+constexpr const char* kRunExitCodesHelp =
+    "Exit status: the guest's own exit code (0 when _start returns); or\n"
+    "  120 stopped: memory limit (the guest trapped after --max-memory refused memory.grow)\n"
+    "  121 stopped: write limit (--max-write)\n"
+    "  122 stopped: output limit (--max-output)\n"
+    "  123 stopped: fuel exhausted (--fuel)\n"
+    "  124 stopped: timeout (--timeout)\n"
+    "  125 warden's own error: usage, I/O, decode, validation or link\n"
+    "  134 the guest trapped (unreachable, out of bounds, call stack exhausted, ...)\n"
+    "Each stop prints one line on stderr, e.g. `warden: stopped: timeout after 2s`.\n"
+    "SIZE: bytes, or with K/M/G (powers of 1024). DURATION: 500ms, 2s, 1.5s, 2m.";
+
 constexpr const char* kExitCodesHelp =
     "Exit status: 0 success; 1 usage, I/O, decode, validation or link error;\n"
     "2 the guest trapped (or a fuel/interrupt limit stopped it).\n"
     "`warden wast` exits 1 when any assertion failed.";
-
-struct RunArgs {
-  std::string file;
-  std::optional<std::string> invoke;
-  std::vector<std::string> args;
-};
 
 struct WastArgs {
   std::vector<std::string> files;
@@ -57,15 +64,40 @@ int realMain(int argc, char** argv) {
   app.footer(kExitCodesHelp);
   app.require_subcommand(1);
 
-  RunArgs run;
-  CLI::App* run_cmd = app.add_subcommand("run", "Instantiate a module and call an export, printing its results");
-  run_cmd->add_option("--invoke", run.invoke, "Export to call (default: _start)");
+  RunOptions run;
+  CLI::App* run_cmd = app.add_subcommand("run", "Run a WASI command (_start), or call an export with --invoke");
+  run_cmd->add_option("--invoke", run.invoke, "Export to call instead of _start; prints its results");
+  run_cmd->add_option("--dir", run.dirs, "Preopen HOST::GUEST (or PATH) read-write")->type_name("HOST::GUEST")->allow_extra_args(false);
+  run_cmd->add_option("--ro-dir", run.ro_dirs, "Preopen HOST::GUEST (or PATH) read-only")->type_name("HOST::GUEST")->allow_extra_args(false);
+  run_cmd->add_option("--env", run.env, "Pass one environment variable")->type_name("KEY=VALUE")->allow_extra_args(false);
+  run_cmd->add_option("--max-memory", run.max_memory, "Cap on linear memory (memory.grow beyond returns -1)")->type_name("SIZE");
+  run_cmd->add_option("--fuel", run.fuel, "Instruction budget (loop iterations and calls)")->type_name("N");
+  run_cmd->add_option("--timeout", run.timeout, "Wall-clock limit")->type_name("DURATION");
+  run_cmd->add_option("--max-output", run.max_output, "Cap on stdout+stderr bytes")->type_name("SIZE");
+  run_cmd->add_option("--max-write", run.max_write, "Cap on bytes written to files")->type_name("SIZE");
+  run_cmd->add_option("--max-fds", run.max_fds, "Cap on open descriptors (stdio and preopens included)")->type_name("N");
   run_cmd->add_option("file", run.file, "The .wasm module")->required();
-  run_cmd->add_option("args", run.args, "Arguments, parsed by the export's parameter types");
-  // Everything after the file is an argument, even "-1".
+  run_cmd->add_option("args", run.args, "The guest's arguments (with --invoke: the export's, parsed by its parameter types)");
+  // Everything after the file is an argument, even "-1" or "--help".
   run_cmd->positionals_at_end();
-  run_cmd->footer("Exit status: 0 success; 1 usage, I/O, decode, validation or link error;\n"
-                  "2 the guest trapped (or a fuel/interrupt limit stopped it).");
+  run_cmd->footer(kRunExitCodesHelp);
+
+  PythonOptions python;
+  CLI::App* python_cmd = app.add_subcommand("python", "Run CPython for WASI (python/build.sh) with its standard library read-only");
+  python_cmd->add_option("--python-home", python.python_home, "The recipe's output (default: $WARDEN_PYTHON_HOME, else python/build.sh)")->type_name("DIR");
+  python_cmd->add_option("--dir", python.run.dirs, "Preopen HOST::GUEST (or PATH) read-write")->type_name("HOST::GUEST")->allow_extra_args(false);
+  python_cmd->add_option("--ro-dir", python.run.ro_dirs, "Preopen HOST::GUEST (or PATH) read-only")->type_name("HOST::GUEST")->allow_extra_args(false);
+  python_cmd->add_option("--env", python.run.env, "Pass one environment variable")->type_name("KEY=VALUE")->allow_extra_args(false);
+  python_cmd->add_option("--max-memory", python.run.max_memory, fmt::format("Cap on linear memory (default {}); beyond it Python raises MemoryError", kPythonDefaultMaxMemory))->type_name("SIZE");
+  python_cmd->add_option("--fuel", python.run.fuel, "Instruction budget (loop iterations and calls)")->type_name("N");
+  python_cmd->add_option("--timeout", python.run.timeout, "Wall-clock limit")->type_name("DURATION");
+  python_cmd->add_option("--max-output", python.run.max_output, "Cap on stdout+stderr bytes")->type_name("SIZE");
+  python_cmd->add_option("--max-write", python.run.max_write, "Cap on bytes written to files")->type_name("SIZE");
+  python_cmd->add_option("--max-fds", python.run.max_fds, "Cap on open descriptors (stdio and preopens included)")->type_name("N");
+  // Python's arguments, [-c CODE | -m MODULE | SCRIPT] [ARGS...]: from the first
+  // one Warden does not know (or after "--"), everything goes to Python as is.
+  python_cmd->prefix_command();
+  python_cmd->footer(kRunExitCodesHelp);
 
   std::string validate_file;
   CLI::App* validate_cmd = app.add_subcommand("validate", "Decode and validate a module; print `valid`");
@@ -86,13 +118,19 @@ int realMain(int argc, char** argv) {
   wast_cmd->footer("Exit status: 0 when nothing failed, 1 otherwise.");
 
   try {
-    app.parse(argc, argv);
+    app.parse(pythonArgvSplit(argc, argv), argv);
   } catch (const CLI::ParseError& e) {
     int status = app.exit(e);
-    return status == 0 ? kExitOk : kExitError;
+    // `warden run` reserves small statuses for the guest: its usage errors are 125.
+    bool is_run = argc > 1 && (std::string(argv[1]) == "run" || std::string(argv[1]) == "python");
+    return status == 0 ? kExitOk : is_run ? 125 : kExitError;
   }
 
-  if (*run_cmd) return runCommand(run.file, run.invoke, run.args);
+  if (*run_cmd) return runWasiCommand(run);
+  if (*python_cmd) {
+    python.run.args = pythonArguments(python_cmd->remaining(), pythonArgvSplit(argc, argv), argc, argv);
+    return pythonCommand(python);
+  }
   if (*validate_cmd) return validateCommand(validate_file);
   if (*inspect_cmd) return inspectCommand(inspect_file);
   if (*wast_cmd) return wastCommand(wast);

@@ -1,5 +1,6 @@
 #include "cli/value_format.h"
 
+#include <bit>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -56,7 +57,68 @@ Expect<float> parseFloat(ValType type, std::string_view text) {
   return f;
 }
 
+// "i32x4:1 2 3 4" → 16 bytes.
+Expect<std::pair<uint64_t, uint64_t>> parseV128(std::string_view text) {
+  size_t colon = text.find(':');
+  if (colon == std::string_view::npos) return std::unexpected(badArgument(ValType::V128, text, "expected SHAPE:LANES, e.g. i32x4:1 2 3 4"));
+  std::string_view shape = text.substr(0, colon);
+  struct Shape { std::string_view name; unsigned bits; ValType lane; };
+  static constexpr Shape kShapes[] = {{"i8x16", 8, ValType::I32},  {"i16x8", 16, ValType::I32}, {"i32x4", 32, ValType::I32},
+                                      {"i64x2", 64, ValType::I64}, {"f32x4", 32, ValType::F32}, {"f64x2", 64, ValType::F64}};
+  const Shape* found = nullptr;
+  for (const Shape& s : kShapes)
+    if (s.name == shape) found = &s;
+  if (!found) return std::unexpected(badArgument(ValType::V128, text, "unknown shape"));
+  std::vector<std::string_view> lanes;
+  std::string_view rest = text.substr(colon + 1);
+  while (!rest.empty()) {
+    size_t end = rest.find_first_of(" ,");
+    std::string_view lane = rest.substr(0, end);
+    if (!lane.empty()) lanes.push_back(lane);
+    if (end == std::string_view::npos) break;
+    rest.remove_prefix(end + 1);
+  }
+  if (lanes.size() != 128 / found->bits) return std::unexpected(badArgument(ValType::V128, text, "wrong number of lanes"));
+  uint64_t words[2] = {0, 0};
+  for (size_t i = 0; i < lanes.size(); ++i) {
+    uint64_t bits = 0;
+    if (found->lane == ValType::F32) bits = std::bit_cast<uint32_t>(WARDEN_TRY(parseFloat(ValType::F32, lanes[i])));
+    else if (found->lane == ValType::F64) bits = std::bit_cast<uint64_t>(WARDEN_TRY(parseDouble(ValType::F64, lanes[i])));
+    else bits = WARDEN_TRY(parseInteger(ValType::V128, lanes[i], found->bits));
+    size_t at = i * found->bits;
+    words[at / 64] |= bits << (at % 64);
+  }
+  return std::pair{words[0], words[1]};
+}
+
 }  // namespace
+
+Expect<void> appendArgument(ValType type, std::string_view text, std::vector<Value>& out) {
+  if (type != ValType::V128) {
+    out.push_back(WARDEN_TRY(parseArgument(type, text)));
+    return {};
+  }
+  auto [lo, hi] = WARDEN_TRY(parseV128(text));
+  out.push_back(Value::fromI64(lo));
+  out.push_back(Value::fromI64(hi));
+  return {};
+}
+
+std::string formatV128(Value lo, Value hi) {
+  return fmt::format("i32x4:0x{:08x} 0x{:08x} 0x{:08x} 0x{:08x}", lo.i64 & 0xffffffffu, lo.i64 >> 32,
+                     hi.i64 & 0xffffffffu, hi.i64 >> 32);
+}
+
+std::vector<std::string> formatResults(const std::vector<ValType>& types, const std::vector<Value>& values) {
+  std::vector<std::string> lines;
+  size_t at = 0;
+  for (ValType type : types) {
+    if (at + slotWidth(type) > values.size()) break;
+    lines.push_back(type == ValType::V128 ? formatV128(values[at], values[at + 1]) : formatResult(type, values[at]));
+    at += slotWidth(type);
+  }
+  return lines;
+}
 
 Expect<Value> parseArgument(ValType type, std::string_view text) {
   switch (type) {
@@ -70,7 +132,7 @@ Expect<Value> parseArgument(ValType type, std::string_view text) {
       return std::unexpected(badArgument(type, text, "only null references can be given on the command line"));
     case ValType::V128: break;
   }
-  return std::unexpected(badArgument(type, text, "type not supported on the command line"));
+  return std::unexpected(badArgument(type, text, "a v128 takes two slots: use appendArgument"));
 }
 
 std::string formatResult(ValType type, Value value) {

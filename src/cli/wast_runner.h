@@ -11,10 +11,10 @@
 
 namespace warden::cli {
 
-// SIMD (v128) is not implemented yet: simd_*.wast scripts are skipped whole
-// and any assertion with a v128 value is counted as skipped. Flip this (or
-// pass --include-simd) once the engine has SIMD.
-constexpr bool kSimdSupported = false;
+// Whether simd_*.wast scripts run by default (the engine implements the
+// fixed-width SIMD of Wasm 2.0); when false they are counted as skipped
+// unless --include-simd is given.
+constexpr bool kSimdSupported = true;
 
 struct WastOptions {
   bool include_simd = kSimdSupported;

@@ -93,7 +93,49 @@ bool matchesRef(const WastValue& expected, Ref actual) {
   }
 }
 
+// Lane `i` of `bits` bits out of the 128-bit value lo|hi.
+uint64_t laneOf(uint64_t lo, uint64_t hi, unsigned lane_bits, unsigned i) {
+  unsigned at = i * lane_bits;
+  uint64_t word = at < 64 ? lo : hi;
+  uint64_t v = word >> (at % 64);
+  return lane_bits == 64 ? v : v & ((uint64_t(1) << lane_bits) - 1);
+}
+
+std::string laneShapeName(const WastValue& v) {
+  char kind = (v.lane_type == ValType::F32 || v.lane_type == ValType::F64) ? 'f' : 'i';
+  return fmt::format("{}{}x{}", kind, v.lane_bits, 128 / v.lane_bits);
+}
+
 }  // namespace
+
+Expect<WastValue> parseWastVector(std::string_view lane_type, const std::vector<std::string>& lanes) {
+  WastValue v{ValType::V128, WastValueKind::Vector, 0};
+  if (lane_type == "i8") v.lane_bits = 8;
+  else if (lane_type == "i16") v.lane_bits = 16;
+  else if (lane_type == "i32" || lane_type == "f32") v.lane_bits = 32;
+  else if (lane_type == "i64" || lane_type == "f64") v.lane_bits = 64;
+  else return fail(ErrorCode::InvalidArgument, fmt::format("unknown lane type '{}'", lane_type));
+  v.lane_type = lane_type == "f32" ? ValType::F32 : lane_type == "f64" ? ValType::F64
+              : lane_type == "i64" ? ValType::I64 : ValType::I32;
+  unsigned count = 128 / v.lane_bits;
+  if (lanes.size() != count)
+    return fail(ErrorCode::InvalidArgument, fmt::format("v128 with {} lanes of {}", lanes.size(), lane_type));
+  uint64_t max = v.lane_bits == 64 ? std::numeric_limits<uint64_t>::max() : (uint64_t(1) << v.lane_bits) - 1;
+  bool is_float = v.lane_type == ValType::F32 || v.lane_type == ValType::F64;
+  for (unsigned i = 0; i < count; ++i) {
+    uint64_t lane = 0;
+    if (is_float && lanes[i] == "nan:canonical") {
+      v.lane_kinds[i] = WastValueKind::CanonicalNan;
+    } else if (is_float && lanes[i] == "nan:arithmetic") {
+      v.lane_kinds[i] = WastValueKind::ArithmeticNan;
+    } else {
+      lane = WARDEN_TRY(parseDecimal(lanes[i], max));
+    }
+    unsigned at = i * v.lane_bits;
+    (at < 64 ? v.bits : v.bits_hi) |= lane << (at % 64);
+  }
+  return v;
+}
 
 Expect<WastValue> parseWastValue(std::string_view type_name, std::string_view value) {
   ValType type = WARDEN_TRY(parseTypeName(type_name));
@@ -113,6 +155,18 @@ Expect<WastValue> parseWastValue(std::string_view type_name, std::string_view va
 Ref externTokenOf(uint64_t number) { return Ref(number + 1); }
 uint64_t externNumberOf(Ref token) { return uint64_t(token) - 1; }
 
+Expect<void> appendArgument(const WastValue& v, std::vector<Value>& out) {
+  if (v.type == ValType::V128) {
+    if (v.lane_kinds != std::array<WastValueKind, 4>{})
+      return fail(ErrorCode::InvalidArgument, fmt::format("{} cannot be passed as an argument", formatExpected(v)));
+    out.push_back(Value::fromI64(v.bits));
+    out.push_back(Value::fromI64(v.bits_hi));
+    return {};
+  }
+  out.push_back(WARDEN_TRY(toArgument(v)));
+  return {};
+}
+
 Expect<Value> toArgument(const WastValue& v) {
   if (v.kind == WastValueKind::NullRef) return Value::fromRef(kNullRef);
   if (v.kind != WastValueKind::Exact)
@@ -126,6 +180,34 @@ Expect<Value> toArgument(const WastValue& v) {
     default: break;
   }
   return fail(ErrorCode::InvalidArgument, fmt::format("{} cannot be passed as an argument", formatExpected(v)));
+}
+
+bool matchesExpectedVector(const WastValue& expected, Value lo, Value hi) {
+  if (expected.type != ValType::V128) return false;
+  unsigned count = 128 / expected.lane_bits;
+  for (unsigned i = 0; i < count; ++i) {
+    uint64_t want = laneOf(expected.bits, expected.bits_hi, expected.lane_bits, i);
+    uint64_t got = laneOf(lo.bits, hi.bits, expected.lane_bits, i);
+    WastValueKind kind = count <= 4 ? expected.lane_kinds[i] : WastValueKind::Exact;
+    bool ok = expected.lane_type == ValType::F32   ? matchesFloat32(kind, uint32_t(want), uint32_t(got))
+              : expected.lane_type == ValType::F64 ? matchesFloat64(kind, want, got)
+                                                   : want == got;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool resultsMatch(const std::vector<WastValue>& expected, std::span<const Value> actual) {
+  size_t at = 0;
+  for (const WastValue& e : expected) {
+    size_t width = slotWidth(e.type);
+    if (at + width > actual.size()) return false;
+    bool ok = e.type == ValType::V128 ? matchesExpectedVector(e, actual[at], actual[at + 1])
+                                      : matchesExpected(e, actual[at]);
+    if (!ok) return false;
+    at += width;
+  }
+  return at == actual.size();
 }
 
 bool matchesExpected(const WastValue& expected, Value actual) {
@@ -148,7 +230,18 @@ std::string formatExpected(const WastValue& v) {
     case WastValueKind::ArithmeticNan: return fmt::format("{}:nan:arithmetic", type);
     case WastValueKind::NullRef: return fmt::format("{}:null", type);
     case WastValueKind::AnyNonNullRef: return fmt::format("{}:non-null", type);
-    case WastValueKind::Vector: return "v128:?";
+    case WastValueKind::Vector: {
+      std::string out = fmt::format("v128:{}:", laneShapeName(v));
+      unsigned count = 128 / v.lane_bits;
+      for (unsigned i = 0; i < count; ++i) {
+        WastValueKind kind = count <= 4 ? v.lane_kinds[i] : WastValueKind::Exact;
+        if (i) out += ' ';
+        if (kind == WastValueKind::CanonicalNan) out += "nan:canonical";
+        else if (kind == WastValueKind::ArithmeticNan) out += "nan:arithmetic";
+        else out += fmt::format("0x{:x}", laneOf(v.bits, v.bits_hi, v.lane_bits, i));
+      }
+      return out;
+    }
     case WastValueKind::Exact: break;
   }
   switch (v.type) {
@@ -167,7 +260,7 @@ std::string formatActual(ValType type, Value v) {
     case ValType::FuncRef: return v.ref == kNullRef ? "funcref:null" : "funcref:non-null";
     case ValType::ExternRef:
       return v.ref == kNullRef ? std::string("externref:null") : fmt::format("externref:{}", externNumberOf(v.ref));
-    case ValType::V128: return "v128:?";
+    case ValType::V128: return fmt::format("v128:0x{:016x}", v.bits);  // low half; see formatActualList
   }
   return "?";
 }
@@ -183,10 +276,18 @@ std::string formatExpectedList(const std::vector<WastValue>& values) {
 
 std::string formatActualList(const std::vector<ValType>& types, const std::vector<Value>& values) {
   std::string out = "(";
-  for (size_t i = 0; i < values.size(); ++i) {
+  size_t at = 0;
+  for (size_t i = 0; i < types.size() && at < values.size(); ++i) {
     if (i) out += ' ';
-    out += i < types.size() ? formatActual(types[i], values[i]) : fmt::format("?:0x{:x}", values[i].bits);
+    if (types[i] == ValType::V128 && at + 1 < values.size()) {
+      out += fmt::format("v128:i32x4:0x{:x} 0x{:x} 0x{:x} 0x{:x}", values[at].i64 & 0xffffffffu, values[at].i64 >> 32,
+                         values[at + 1].i64 & 0xffffffffu, values[at + 1].i64 >> 32);
+      at += 2;
+    } else {
+      out += formatActual(types[i], values[at++]);
+    }
   }
+  for (; at < values.size(); ++at) out += fmt::format(" ?:0x{:x}", values[at].bits);
   return out + ')';
 }
 

@@ -61,10 +61,11 @@ Expect<TableInstance*> Store::createTable(TableType type, Ref init) {
   return tables_.back().get();
 }
 
-GlobalInstance* Store::createGlobal(GlobalType type, Value value) {
+GlobalInstance* Store::createGlobal(GlobalType type, Value value, Value value_hi) {
   auto g = std::make_unique<GlobalInstance>();
   g->type = type;
   g->value = value;
+  g->value_hi = value_hi;
   return adoptGlobal(std::move(g));
 }
 
@@ -171,14 +172,22 @@ Expect<void> checkImport(Engine& engine, const Module& module, const Import& imp
   return {};
 }
 
-// Evaluates a constant expression validated by the validator.
+// The high 64 bits of a constant expression's value (v128 only).
+Value evalConstHigh(const ConstExpr& e, const Instance& inst) {
+  if (e.kind == ConstExpr::Kind::V128Const) return Value::fromI64(e.bits_hi);
+  if (e.kind == ConstExpr::Kind::GlobalGet) return inst.globals[e.index]->value_hi;
+  return Value::zero();
+}
+
+// Evaluates a constant expression validated by the validator (the low 64
+// bits of a v128; evalConstHigh gives the rest).
 Value evalConst(const ConstExpr& e, const Instance& inst) {
   switch (e.kind) {
     case ConstExpr::Kind::I32Const: return Value::fromI32(uint32_t(e.bits));
     case ConstExpr::Kind::F32Const: return Value::fromI32(uint32_t(e.bits));
     case ConstExpr::Kind::I64Const:
     case ConstExpr::Kind::F64Const: return Value::fromI64(e.bits);
-    case ConstExpr::Kind::V128Const: return Value::fromI64(e.bits);  // SIMD: not yet representable
+    case ConstExpr::Kind::V128Const: return Value::fromI64(e.bits);
     case ConstExpr::Kind::RefNull: return Value::fromRef(kNullRef);
     case ConstExpr::Kind::RefFunc: return Value::fromRef(reinterpret_cast<Ref>(inst.funcs[e.index]));
     case ConstExpr::Kind::GlobalGet: return inst.globals[e.index]->value;
@@ -231,7 +240,7 @@ Expect<Instance*> Linker::instantiate(Store& store, std::shared_ptr<const Module
   for (const MemoryType& m : module.memories) inst.memories.push_back(WARDEN_TRY(store.createMemory(m)));
   for (const Global& g : module.globals) {
     // Initialisers may read imported globals only, which are already in place.
-    inst.globals.push_back(store.createGlobal(g.type, evalConst(g.init, inst)));
+    inst.globals.push_back(store.createGlobal(g.type, evalConst(g.init, inst), evalConstHigh(g.init, inst)));
   }
 
   Instance* instance = store.adoptInstance(std::move(owned));
@@ -285,11 +294,13 @@ Expect<Instance*> Linker::instantiate(Store& store, std::shared_ptr<const Module
 }
 
 Expect<std::vector<Value>> invoke(Store& store, FunctionInstance& func, std::span<const Value> args) {
-  if (args.size() != func.type.params.size()) {
+  // Arguments and results are in slot layout: a v128 takes two Values.
+  uint32_t param_slots = slotCount(func.type.params);
+  if (args.size() != param_slots) {
     return fail(ErrorCode::InvalidArgument,
-                fmt::format("expected {} arguments, got {}", func.type.params.size(), args.size()));
+                fmt::format("expected {} argument slots for {}, got {}", param_slots, funcTypeString(func.type), args.size()));
   }
-  std::vector<Value> results(func.type.results.size(), Value::zero());
+  std::vector<Value> results(slotCount(func.type.results), Value::zero());
   WARDEN_TRY(invokeFunction(store, store.exec(), func, args, results));
   return results;
 }

@@ -85,7 +85,8 @@ class Store {
   FunctionInstance* createHostFunction(FuncType type, HostFunction fn);
   Expect<MemoryInstance*> createMemory(MemoryType type);
   Expect<TableInstance*> createTable(TableType type, Ref init = kNullRef);
-  GlobalInstance* createGlobal(GlobalType type, Value value);
+  // `value_hi` is the high 64 bits of a v128 global (ignored otherwise).
+  GlobalInstance* createGlobal(GlobalType type, Value value, Value value_hi = Value::zero());
 
   // Limits. Fuel: std::nullopt disables metering.
   void setFuel(std::optional<uint64_t> fuel);
@@ -133,7 +134,11 @@ class Linker {
 
 std::optional<Extern> getExport(const Instance& instance, std::string_view name);
 
-// Calls a function with typed checking of argument count; results by value.
+// Calls a function with checking of the argument count; results by value.
+// Arguments and results are in slot layout, as for HostFunction: one Value
+// per scalar or reference, two consecutive Values for a v128 (low 64 bits
+// first), so `args.size()` must be slotCount(func.type.params) and the result
+// vector has slotCount(func.type.results) Values.
 Expect<std::vector<Value>> invoke(Store& store, FunctionInstance& func, std::span<const Value> args);
 
 }  // namespace warden

@@ -14,6 +14,7 @@
 
 #include "runtime/binary_reader.h"
 #include "runtime/function_compiler_scan.h"
+#include "runtime/function_compiler_simd.h"
 
 namespace warden {
 
@@ -142,6 +143,12 @@ class BodyCompiler {
     local_types_.insert(local_types_.end(), type.params.begin(), type.params.end());
     local_types_.insert(local_types_.end(), body_.locals.begin(), body_.locals.end());
     num_locals_ = uint32_t(local_types_.size());
+    // Locals are addressed by slot: a v128 local takes two.
+    local_slots_.reserve(num_locals_);
+    for (ValType t : local_types_) {
+      local_slots_.push_back(num_local_slots_);
+      num_local_slots_ += slotWidth(t);
+    }
 
     ControlFrame fn;
     fn.kind = FrameKind::Function;
@@ -156,10 +163,10 @@ class BodyCompiler {
     if (!reader_.atEnd())
       return decodeError(ErrorCode::SectionSizeMismatch, "bytes after the body's final end");
 
-    out_.num_params = uint32_t(type.params.size());
-    out_.num_results = uint32_t(type.results.size());
-    out_.num_locals = num_locals_;
-    out_.frame_size = std::max(num_locals_ + max_height_, out_.num_results);
+    out_.num_params = slotCount(type.params);
+    out_.num_results = slotCount(type.results);
+    out_.num_locals = num_local_slots_;
+    out_.frame_size = std::max(num_local_slots_ + max_slots_, out_.num_results);
     out_.code = std::move(code_);
     return std::move(out_);
   }
@@ -177,13 +184,28 @@ class BodyCompiler {
   // ---- operand stack ----
 
   ControlFrame& frame() { return frames_.back(); }
+  // Heights count operand-stack entries (values); slots count 8-byte slots,
+  // two per v128. stack_offsets_[i] is the slot offset of entry i above the
+  // locals. Entries above the current height keep the offset they had when
+  // last pushed, so an instruction may name the slots of operands it has
+  // just popped (their values are still there at run time).
   uint32_t height() const { return uint32_t(stack_.size()); }
-  uint32_t slot(uint32_t height) const { return num_locals_ + height; }
+  uint32_t topOffset() const {
+    return stack_.empty() ? 0 : stack_offsets_[stack_.size() - 1] + slotWidth(stack_.back());
+  }
+  uint32_t stackOffset(uint32_t h) const {
+    if (h == stack_.size()) return topOffset();
+    return h < stack_offsets_.size() ? stack_offsets_[h] : 0;  // out of range only in unreachable code
+  }
+  uint32_t slot(uint32_t height) const { return num_local_slots_ + stackOffset(height); }
   bool emitting() const { return !frames_.back().unreachable && !frames_.back().dead; }
 
   void push(ValType t) {
+    uint32_t offset = topOffset();
     stack_.push_back(t);
-    if (emitting()) max_height_ = std::max(max_height_, height());
+    if (stack_offsets_.size() < stack_.size()) stack_offsets_.resize(stack_.size());
+    stack_offsets_[stack_.size() - 1] = offset;
+    if (emitting()) max_slots_ = std::max(max_slots_, offset + slotWidth(t));
   }
   void pushTypes(std::span<const ValType> types) {
     for (ValType t : types) push(t);
@@ -229,6 +251,7 @@ class BodyCompiler {
   uint32_t here() const { return uint32_t(code_.size()); }
   uint32_t lastWord() const { return uint32_t(code_.size() - 1); }
 
+  // `count` is in slots.
   void emitMoves(uint32_t dst_slot, uint32_t src_slot, uint32_t count) {
     if (dst_slot == src_slot) return;
     // The target never lies above the source, so increasing order is safe.
@@ -260,8 +283,11 @@ class BodyCompiler {
 
   // Moves the label values from the top of a stack of height `h`, then jumps.
   void emitBranch(ControlFrame& target, uint32_t h) {
-    uint32_t n = uint32_t(target.labelTypes().size());
-    emitMoves(labelSlot(target), slot(h - n), n);
+    std::span<const ValType> types = target.labelTypes();
+    uint32_t n = uint32_t(types.size());
+    uint32_t slots = 0;
+    for (ValType t : types) slots += slotWidth(t);
+    emitMoves(labelSlot(target), slot(h - n), slots);
     emitJump(target);
   }
 
@@ -382,6 +408,7 @@ class BodyCompiler {
       case 0xD1: return refIsNull();
       case 0xD2: return refFunc();
       case 0xFC: return prefixed();
+      case 0xFD: return simd();
       default:
         return invalid(ErrorCode::IllegalOpcode, fmt::format("opcode 0x{:x}", opcode));
     }
@@ -551,7 +578,7 @@ class BodyCompiler {
         return invalid(ErrorCode::TypeMismatch, "br_table labels have different arities");
       // Pop and push back what was there: unknown values stay unknown.
       for (size_t i = arity; i-- > 0;) popped[i] = WARDEN_TRY(pop(types[i]));
-      for (ValType t : popped) stack_.push_back(t);
+      for (ValType t : popped) push(t);
     }
     WARDEN_TRY(popTypes(WARDEN_TRY(label(depths.back()))->labelTypes()));
     if (emitting()) emitBrTable(depths, index_slot, h);
@@ -638,8 +665,9 @@ class BodyCompiler {
       return invalid(ErrorCode::TypeMismatch, "select without a type needs numeric operands");
     if (a != b && a != kUnknown && b != kUnknown)
       return invalid(ErrorCode::TypeMismatch, "select operands differ");
-    push(a == kUnknown ? b : a);
-    emit(InternalOp::Select, {slot(h - 3), slot(h - 3), slot(h - 2), slot(h - 1)});
+    ValType t = a == kUnknown ? b : a;
+    push(t);
+    emitSelect(t, h);
     return {};
   }
 
@@ -652,9 +680,17 @@ class BodyCompiler {
     WARDEN_TRY(pop(t));
     WARDEN_TRY(pop(t));
     push(t);
-    emit(InternalOp::Select, {slot(h - 3), slot(h - 3), slot(h - 2), slot(h - 1)});
+    emitSelect(t, h);
     return {};
   }
+
+  // Operands a, b, cond were at heights h-3, h-2, h-1; the result replaces a.
+  void emitSelect(ValType t, uint32_t h) {
+    InternalOp op = t == ValType::V128 ? InternalOp::Select128 : InternalOp::Select;
+    emit(op, {slot(h - 3), slot(h - 3), slot(h - 2), slot(h - 1)});
+  }
+
+  static InternalOp moveFor(ValType t) { return t == ValType::V128 ? InternalOp::Move128 : InternalOp::Move; }
 
   // ---- variables ----
 
@@ -668,7 +704,7 @@ class BodyCompiler {
     uint32_t index = WARDEN_TRY(localIndex());
     uint32_t dst = slot(height());
     push(local_types_[index]);
-    emit(InternalOp::Move, {dst, index});
+    emit(moveFor(local_types_[index]), {dst, local_slots_[index]});
     return {};
   }
 
@@ -677,7 +713,7 @@ class BodyCompiler {
     uint32_t src = slot(height() - 1);
     ValType t = local_types_[index];
     WARDEN_TRY(pop(t));
-    emit(InternalOp::Move, {index, src});
+    emit(moveFor(t), {local_slots_[index], src});
     if (tee) push(t);
     return {};
   }
@@ -691,8 +727,9 @@ class BodyCompiler {
   Expect<void> globalGet() {
     uint32_t index = WARDEN_TRY(globalIndex());
     uint32_t dst = slot(height());
-    push(module_.globalType(index).type);
-    emit(InternalOp::GlobalGet, {dst, index});
+    ValType t = module_.globalType(index).type;
+    push(t);
+    emit(t == ValType::V128 ? InternalOp::GlobalGet128 : InternalOp::GlobalGet, {dst, index});
     return {};
   }
 
@@ -702,7 +739,7 @@ class BodyCompiler {
     if (!type.mutable_) return invalid(ErrorCode::ImmutableGlobal, fmt::format("global {}", index));
     uint32_t src = slot(height() - 1);
     WARDEN_TRY(pop(type.type));
-    emit(InternalOp::GlobalSet, {index, src});
+    emit(type.type == ValType::V128 ? InternalOp::GlobalSet128 : InternalOp::GlobalSet, {index, src});
     return {};
   }
 
@@ -872,6 +909,127 @@ class BodyCompiler {
     return {};
   }
 
+  // ---- fixed-width SIMD (simd_ops.def) ----
+
+  Expect<uint32_t> simdMemarg(const SimdSig& sig) {
+    uint32_t align = WARDEN_TRY(reader_.u32());
+    uint32_t offset = WARDEN_TRY(reader_.u32());
+    WARDEN_TRY(requireMemory());
+    if (align > sig.align) return invalid(ErrorCode::InvalidAlignment, fmt::format("alignment 2^{}", align));
+    return offset;
+  }
+
+  Expect<uint32_t> simdLane(const SimdSig& sig) {
+    uint8_t lane = WARDEN_TRY(reader_.u8());
+    if (lane >= sig.lanes) return invalid(ErrorCode::InvalidLaneIndex, fmt::format("lane {}", lane));
+    return lane;
+  }
+
+  // 16 immediate bytes as 4 little-endian words.
+  Expect<std::array<uint32_t, 4>> simdBytes16() {
+    std::span<const uint8_t> bytes = WARDEN_TRY(reader_.bytes(16));
+    std::array<uint32_t, 4> words{};
+    for (int i = 0; i < 16; ++i) words[i / 4] |= uint32_t(bytes[i]) << (8 * (i % 4));
+    return words;
+  }
+
+  Expect<void> simd() {
+    uint32_t sub = WARDEN_TRY(reader_.u32());
+    if (sub >= kSimdTable.size() || !kSimdTable[sub].valid)
+      return invalid(ErrorCode::IllegalOpcode, fmt::format("opcode 0xfd {}", sub));
+    const SimdSig& sig = kSimdTable[sub];
+    constexpr ValType V = ValType::V128;
+    uint32_t h = height();
+    switch (sig.shape) {
+      case SimdShape::Load: {
+        uint32_t offset = WARDEN_TRY(simdMemarg(sig));
+        WARDEN_TRY(pop(ValType::I32));
+        push(V);
+        emit(sig.op, {slot(h - 1), slot(h - 1), offset});
+        return {};
+      }
+      case SimdShape::Store: {
+        uint32_t offset = WARDEN_TRY(simdMemarg(sig));
+        WARDEN_TRY(pop(V));
+        WARDEN_TRY(pop(ValType::I32));
+        emit(sig.op, {slot(h - 2), slot(h - 1), offset});
+        return {};
+      }
+      case SimdShape::LoadLane: {
+        uint32_t offset = WARDEN_TRY(simdMemarg(sig));
+        uint32_t lane = WARDEN_TRY(simdLane(sig));
+        WARDEN_TRY(pop(V));
+        WARDEN_TRY(pop(ValType::I32));
+        push(V);
+        emit(sig.op, {slot(h - 2), slot(h - 2), slot(h - 1), offset, lane});
+        return {};
+      }
+      case SimdShape::StoreLane: {
+        uint32_t offset = WARDEN_TRY(simdMemarg(sig));
+        uint32_t lane = WARDEN_TRY(simdLane(sig));
+        WARDEN_TRY(pop(V));
+        WARDEN_TRY(pop(ValType::I32));
+        emit(sig.op, {slot(h - 2), slot(h - 1), offset, lane});
+        return {};
+      }
+      case SimdShape::Const: {
+        std::array<uint32_t, 4> w = WARDEN_TRY(simdBytes16());
+        push(V);
+        emit(sig.op, {slot(h), w[0], w[1], w[2], w[3]});
+        return {};
+      }
+      case SimdShape::Shuffle: {
+        std::array<uint32_t, 4> w = WARDEN_TRY(simdBytes16());
+        for (int i = 0; i < 16; ++i)
+          if (((w[i / 4] >> (8 * (i % 4))) & 0xFF) >= 32) return invalid(ErrorCode::InvalidLaneIndex, "shuffle lane");
+        WARDEN_TRY(pop(V));
+        WARDEN_TRY(pop(V));
+        push(V);
+        emit(sig.op, {slot(h - 2), slot(h - 2), slot(h - 1), w[0], w[1], w[2], w[3]});
+        return {};
+      }
+      case SimdShape::Extract: {
+        uint32_t lane = WARDEN_TRY(simdLane(sig));
+        WARDEN_TRY(pop(V));
+        push(sig.scalar);
+        emit(sig.op, {slot(h - 1), slot(h - 1), lane});
+        return {};
+      }
+      case SimdShape::Replace: {
+        uint32_t lane = WARDEN_TRY(simdLane(sig));
+        WARDEN_TRY(pop(sig.scalar));
+        WARDEN_TRY(pop(V));
+        push(V);
+        emit(sig.op, {slot(h - 2), slot(h - 2), slot(h - 1), lane});
+        return {};
+      }
+      case SimdShape::Splat:
+        WARDEN_TRY(pop(sig.scalar));
+        push(V);
+        emit(sig.op, {slot(h - 1), slot(h - 1)});
+        return {};
+      case SimdShape::Unary:
+      case SimdShape::Test:
+        WARDEN_TRY(pop(V));
+        push(sig.shape == SimdShape::Test ? ValType::I32 : V);
+        emit(sig.op, {slot(h - 1), slot(h - 1)});
+        return {};
+      case SimdShape::Binary:
+      case SimdShape::Shift:
+        WARDEN_TRY(pop(sig.shape == SimdShape::Shift ? ValType::I32 : V));
+        WARDEN_TRY(pop(V));
+        push(V);
+        emit(sig.op, {slot(h - 2), slot(h - 2), slot(h - 1)});
+        return {};
+      case SimdShape::Ternary:
+        for (int i = 0; i < 3; ++i) WARDEN_TRY(pop(V));
+        push(V);
+        emit(sig.op, {slot(h - 3), slot(h - 3), slot(h - 2), slot(h - 1)});
+        return {};
+    }
+    return {};
+  }
+
   // ---- constants and references ----
 
   Expect<void> constant32(ValType type, uint32_t bits) {
@@ -928,10 +1086,13 @@ class BodyCompiler {
   uint32_t instr_offset_ = 0;  // where the current instruction starts
 
   std::vector<ValType> local_types_;  // params, then declared locals
-  uint32_t num_locals_ = 0;
+  std::vector<uint32_t> local_slots_; // local index -> its first slot
+  uint32_t num_locals_ = 0;           // in values
+  uint32_t num_local_slots_ = 0;      // in slots
   std::vector<ValType> stack_;        // operand types; kUnknown when polymorphic
+  std::vector<uint32_t> stack_offsets_;  // slot offset of each entry (see stackOffset)
   std::vector<ControlFrame> frames_;
-  uint32_t max_height_ = 0;
+  uint32_t max_slots_ = 0;            // highest operand-stack slot count reached
 
   std::vector<uint32_t> code_;
   CompiledFunction out_;

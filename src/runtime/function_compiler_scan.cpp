@@ -1,6 +1,7 @@
 #include "runtime/function_compiler_scan.h"
 
 #include "runtime/binary_reader.h"
+#include "runtime/function_compiler_simd.h"
 
 namespace warden {
 
@@ -103,6 +104,7 @@ class BodyScanner {
         return {};
       }
       case 0xFC: return prefixed();
+      case 0xFD: return simd();
       default: return reader_.error(ErrorCode::IllegalOpcode);
     }
   }
@@ -125,6 +127,19 @@ class BodyScanner {
       case 12: case 14: return u32s(2);
       case 13: case 15: case 16: case 17: return u32s(1);
       default: return reader_.error(ErrorCode::IllegalOpcode);
+    }
+  }
+
+  // Immediates by shape (simd_ops.def): memarg, lane byte, 16 bytes.
+  Expect<void> simd() {
+    uint32_t sub = WARDEN_TRY(reader_.u32());
+    if (sub >= kSimdTable.size() || !kSimdTable[sub].valid) return reader_.error(ErrorCode::IllegalOpcode);
+    switch (kSimdTable[sub].shape) {
+      case SimdShape::Load: case SimdShape::Store: return u32s(2);
+      case SimdShape::LoadLane: case SimdShape::StoreLane: WARDEN_TRY(u32s(2)); return skip(1);
+      case SimdShape::Extract: case SimdShape::Replace: return skip(1);
+      case SimdShape::Const: case SimdShape::Shuffle: return skip(16);
+      default: return {};
     }
   }
 

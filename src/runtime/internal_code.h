@@ -25,9 +25,11 @@ std::string_view internalOpName(InternalOp op);
 struct CompiledFunction {
   std::vector<uint32_t> code;
   uint32_t type_index = 0;    // module type index
-  uint32_t num_params = 0;
-  uint32_t num_results = 0;
-  uint32_t num_locals = 0;    // parameters + declared locals
+  // All counts are in 8-byte slots, not values: a v128 takes two slots (see
+  // internal_ops.def), so these equal the value counts only without v128.
+  uint32_t num_params = 0;    // slots of the parameters
+  uint32_t num_results = 0;   // slots of the results
+  uint32_t num_locals = 0;    // slots of parameters + declared locals
   uint32_t frame_size = 0;    // num_locals + the maximum operand-stack height, in slots
 };
 

@@ -37,7 +37,11 @@ MemoryInstance::~MemoryInstance() {
 int64_t MemoryInstance::grow(uint64_t delta) {
   uint64_t old_pages = pages();
   uint64_t max_pages = type.limits.max.value_or(kMaxPages);
-  if (delta > kMaxPages || old_pages + delta > max_pages || old_pages + delta > limit_pages) return -1;
+  if (delta > kMaxPages || old_pages + delta > max_pages) return -1;
+  if (old_pages + delta > limit_pages) {
+    grow_denied_by_limit = true;  // lets the embedder report "memory limit"
+    return -1;
+  }
   if (delta == 0) return int64_t(old_pages);
   uint64_t new_size = (old_pages + delta) * kPageSize;
   if (mprotect(base + size, new_size - size, PROT_READ | PROT_WRITE) != 0) return -1;

@@ -29,6 +29,7 @@ struct MemoryInstance {
   uint64_t size = 0;           // bytes currently accessible
   uint64_t reserved = 0;       // bytes of address space reserved
   uint64_t limit_pages = kMaxPages;  // embedder's cap (≤ type max)
+  bool grow_denied_by_limit = false; // a grow failed only because of limit_pages
 
   static Expect<std::unique_ptr<MemoryInstance>> create(MemoryType type, uint64_t limit_pages = kMaxPages);
   ~MemoryInstance();
@@ -54,7 +55,8 @@ struct TableInstance {
 
 struct GlobalInstance {
   GlobalType type;
-  Value value = Value::zero();
+  Value value = Value::zero();     // the value; the low 64 bits of a v128
+  Value value_hi = Value::zero();  // the high 64 bits of a v128 (unused otherwise)
 };
 
 // What a host function sees of its caller.
@@ -65,6 +67,8 @@ struct HostCall {
 };
 
 // Host functions read `args` and write `results`; the two never alias.
+// Both are in slot layout: one Value per parameter/result, except a v128,
+// which takes two consecutive Values (low 64 bits first); see slotWidth().
 using HostFunction = std::function<Expect<void>(HostCall& call, std::span<const Value> args, std::span<Value> results)>;
 
 struct FunctionInstance {

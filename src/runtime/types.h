@@ -83,6 +83,15 @@ union Value {
 };
 static_assert(sizeof(Value) == 8);
 
+// How many Value slots a value of type `t` occupies on the value stack, in
+// frames and at the embedding API: 2 for v128 (low 64 bits first), else 1.
+inline uint32_t slotWidth(ValType t) { return t == ValType::V128 ? 2 : 1; }
+inline uint32_t slotCount(const std::vector<ValType>& types) {
+  uint32_t n = 0;
+  for (ValType t : types) n += slotWidth(t);
+  return n;
+}
+
 // A value with its type, as it crosses the embedding API.
 struct TypedValue {
   ValType type = ValType::I32;

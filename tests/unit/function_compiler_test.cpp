@@ -241,7 +241,7 @@ TEST(FunctionCompilerTest, RejectsInvalidBodies) {
       {"else without if", fn({}, {}), {0x05, 0x0B}, ErrorCode::IllegalOpcode},
       {"illegal opcode", fn({}, {}), {0x06, 0x0B}, ErrorCode::IllegalOpcode},
       {"illegal 0xfc sub-opcode", fn({}, {}), {0xFC, 0x12, 0x0B}, ErrorCode::IllegalOpcode},
-      {"simd prefix", fn({}, {}), {0xFD, 0x00, 0x0B}, ErrorCode::IllegalOpcode},
+      {"unassigned simd sub-opcode", fn({}, {}), {0xFD, 0x9A, 0x01, 0x0B}, ErrorCode::IllegalOpcode},
       {"bytes after final end", fn({}, {}), {0x0B, 0x01}, ErrorCode::SectionSizeMismatch},
       {"body ends inside a block", fn({}, {}), {0x02, 0x40, 0x0B}, ErrorCode::UnexpectedEnd},
       {"truncated immediate", fn({}, {}), {0x41, 0x80}, ErrorCode::UnexpectedEnd},

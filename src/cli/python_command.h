@@ -1,0 +1,35 @@
+// `warden python`: CPython for WASI (built by python/build.sh) run through
+// `warden run`'s machinery, with its standard library mounted read-only.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+
+namespace warden::cli {
+
+// The memory cap when --max-memory is not given: enough for ordinary
+// programs, small enough that a runaway allocation fails fast.
+inline constexpr const char* kPythonDefaultMaxMemory = "512M";
+
+struct PythonOptions {
+  RunOptions run;                          // file is set from the home; args are Python's
+  std::optional<std::string> python_home;  // the recipe's output directory
+};
+
+int pythonCommand(PythonOptions options);
+
+// CLI11 rejects positionals after "--" on a prefix command, so for
+// `warden python ... -- ARGS` the command line is parsed only up to the
+// first "--". Returns that index (argc when there is none or the
+// subcommand is not `python`).
+int pythonArgvSplit(int argc, char** argv);
+
+// Python's arguments: what CLI11 left unparsed (`unparsed`, in order), then
+// argv after the split. A "--" that follows Python's first argument is
+// Python's own and is kept.
+std::vector<std::string> pythonArguments(std::vector<std::string> unparsed, int split, int argc, char** argv);
+
+}  // namespace warden::cli

@@ -1,0 +1,40 @@
+// defineWasi: registers every wasi_snapshot_preview1 function in a Linker.
+#include <array>
+
+#include "wasi/wasi_host.h"
+
+namespace warden::wasi {
+
+namespace {
+
+FuncType typeOf(const WasiFunction& f) {
+  FuncType type;
+  for (const char* p = f.params; *p; ++p) type.params.push_back(*p == 'I' ? ValType::I64 : ValType::I32);
+  if (f.returns_errno) type.results.push_back(ValType::I32);
+  return type;
+}
+
+}  // namespace
+
+Expect<void> defineWasi(Linker& linker, Store& store, WasiContext& context) {
+  const std::array families = {argsClockProcFunctions(), fdIoFunctions(), fdStatFunctions(),
+                               pathFunctions(),          pollFunctions(), sockFunctions()};
+  for (std::span<const WasiFunction> family : families) {
+    for (const WasiFunction& f : family) {
+      WasiHandler handler = f.handler;
+      bool returns = f.returns_errno;
+      HostFunction host = [&context, handler, returns](HostCall& call, std::span<const Value> args,
+                                                       std::span<Value> results) -> Expect<void> {
+        WasiCall wasi{context, call, GuestMemory(call.memory()), args};
+        Errno e = WARDEN_TRY(handler(wasi));
+        if (returns) results[0] = Value::fromI32(uint32_t(e));
+        return {};
+      };
+      FunctionInstance* func = store.createHostFunction(typeOf(f), std::move(host));
+      linker.define("wasi_snapshot_preview1", f.name, Extern::of(func));
+    }
+  }
+  return {};
+}
+
+}  // namespace warden::wasi

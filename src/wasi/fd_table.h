@@ -1,0 +1,67 @@
+// The guest's descriptor table: each entry is a host fd (or an in-memory
+// stdio buffer) with the rights the guest holds on it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "wasi/owned_fd.h"
+#include "wasi/path_resolver.h"
+#include "wasi/wasi_abi.h"
+
+namespace warden::wasi {
+
+struct DirEntryInfo {
+  std::string name;
+  uint64_t ino = 0;
+  Filetype type = Filetype::Unknown;
+};
+
+struct FdEntry {
+  enum class Kind { File, Directory, Stream, Socket };
+  Kind kind = Kind::File;
+  Filetype filetype = Filetype::Unknown;
+  OwnedFd owned;          // closed with the entry
+  int borrowed_fd = -1;   // an inherited process fd (stdio), never closed
+  uint64_t rights_base = 0;
+  uint64_t rights_inheriting = 0;
+  uint16_t fdflags = 0;   // as the guest set them (buffers keep them here)
+  bool read_only = false; // beneath a read-only preopen
+  bool is_preopen = false;
+  std::string preopen_guest_path;
+
+  // Stdio specifics.
+  bool is_output = false;                  // stdout/stderr: counted against max_output
+  std::shared_ptr<std::string> buffer;     // in-memory stdin (read from buffer_pos) or output
+  size_t buffer_pos = 0;
+
+  // fd_readdir's snapshot of the directory; cookie n is the n-th entry.
+  std::vector<DirEntryInfo> dir_snapshot;
+
+  int hostFd() const { return owned.valid() ? owned.get() : borrowed_fd; }
+  bool has(uint64_t rights) const { return (rights_base & rights) == rights; }
+};
+
+class FdTable {
+ public:
+  explicit FdTable(uint32_t max_open) : max_open_(max_open) {}
+
+  FdEntry* get(uint32_t fd) {
+    return fd < entries_.size() ? entries_[fd].get() : nullptr;
+  }
+  // Places the entry at the lowest free number; MFILE beyond the limit.
+  WasiResult<uint32_t> insert(std::unique_ptr<FdEntry> entry);
+  Errno close(uint32_t fd);
+  // Moves `from` over `to` (closing what `to` held).
+  Errno renumber(uint32_t from, uint32_t to);
+  uint32_t openCount() const { return open_; }
+
+ private:
+  std::vector<std::unique_ptr<FdEntry>> entries_;
+  uint32_t open_ = 0;
+  uint32_t max_open_;
+};
+
+}  // namespace warden::wasi

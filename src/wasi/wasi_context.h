@@ -1,0 +1,60 @@
+// WasiContext: the state of one WASI guest — its descriptor table, args and
+// environment, counters for the output/write limits, and how it ended
+// (proc_exit code). Built from a WasiConfig; one per Store.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include "runtime/error.h"
+#include "wasi/fd_table.h"
+#include "wasi/wasi_config.h"
+
+namespace warden {
+class Linker;
+class Store;
+}  // namespace warden
+
+namespace warden::wasi {
+
+class WasiContext {
+ public:
+  // Opens the preopened directories and stdio files (Host errors name the
+  // path that failed).
+  static Expect<std::unique_ptr<WasiContext>> create(WasiConfig config);
+
+  const WasiConfig& config() const { return config_; }
+  FdTable& fds() { return fds_; }
+
+  // Set by proc_exit, which then unwinds with ErrorCode::Exit.
+  std::optional<uint32_t> exitCode() const { return exit_code_; }
+  void setExitCode(uint32_t code) { exit_code_ = code; }
+
+  // Bytes counted against the limits so far.
+  uint64_t outputBytes() const { return output_bytes_; }
+  uint64_t writtenBytes() const { return written_bytes_; }
+  // How many of `wanted` bytes may still go to stdout/stderr (or files).
+  uint64_t outputAllowance(uint64_t wanted) const;
+  uint64_t writeAllowance(uint64_t wanted) const;
+  void countOutput(uint64_t n) { output_bytes_ += n; }
+  void countWrite(uint64_t n) { written_bytes_ += n; }
+
+ private:
+  explicit WasiContext(WasiConfig config)
+      : config_(std::move(config)), fds_(config_.limits().max_fds) {}
+  Expect<void> openStdio(int fd);
+  Expect<void> openPreopens();
+
+  WasiConfig config_;
+  FdTable fds_;
+  std::optional<uint32_t> exit_code_;
+  uint64_t output_bytes_ = 0;
+  uint64_t written_bytes_ = 0;
+};
+
+// Defines the 46 wasi_snapshot_preview1 functions in `linker` as host
+// functions of `store` bound to `context` (which must outlive the store's use).
+Expect<void> defineWasi(Linker& linker, Store& store, WasiContext& context);
+
+}  // namespace warden::wasi
