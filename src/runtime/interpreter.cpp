@@ -325,6 +325,14 @@ static Expect<void> run(Store& store, ExecContext& ctx, const FunctionInstance& 
 #include "runtime/numeric_ops.def"
 #undef NUMERIC
 
+  // ---- i32 ops with an immediate right operand ----------------------------
+#define IMM_HANDLER(name)                                    \
+  op_##name##Imm:                                            \
+  writeSlot(SLOT(1), uint32_t(num::name(SLOT(2).i32, ip[3]))); \
+  NEXT(3);
+  WARDEN_IMM_OPS(IMM_HANDLER)
+#undef IMM_HANDLER
+
   // ---- data movement --------------------------------------------------------
 op_Move:
   SLOT(1) = SLOT(2);
@@ -393,6 +401,25 @@ op_BrUnless:
     DISPATCH();
   }
   NEXT(2);
+#define BR_IF_I32(name, T, op)                  \
+  op_##name : {                                 \
+    if (T(SLOT(1).i32) op T(SLOT(2).i32)) {     \
+      ip = code + ip[3];                        \
+      DISPATCH();                               \
+    }                                           \
+    NEXT(3);                                    \
+  }
+  BR_IF_I32(BrIfI32Eq, uint32_t, ==)
+  BR_IF_I32(BrIfI32Ne, uint32_t, !=)
+  BR_IF_I32(BrIfI32LtS, int32_t, <)
+  BR_IF_I32(BrIfI32LtU, uint32_t, <)
+  BR_IF_I32(BrIfI32GtS, int32_t, >)
+  BR_IF_I32(BrIfI32GtU, uint32_t, >)
+  BR_IF_I32(BrIfI32LeS, int32_t, <=)
+  BR_IF_I32(BrIfI32LeU, uint32_t, <=)
+  BR_IF_I32(BrIfI32GeS, int32_t, >=)
+  BR_IF_I32(BrIfI32GeU, uint32_t, >=)
+#undef BR_IF_I32
 op_BrTable: {
   uint32_t index = SLOT(1).i32;
   uint32_t count = ip[2];

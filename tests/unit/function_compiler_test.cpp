@@ -71,8 +71,8 @@ TEST(FunctionCompilerTest, LowersBinaryAddToSlots) {
   EXPECT_EQ(f.num_locals, 2u);
   EXPECT_EQ(f.num_results, 1u);
   EXPECT_EQ(f.frame_size, 4u);
-  EXPECT_EQ(f.code, code({w(Op::Move), 2, 0, w(Op::Move), 3, 1, w(Op::I32Add), 2, 2, 3,
-                          w(Op::Move), 0, 2, w(Op::Return)}));
+  // local.get is folded: the add reads the parameters in place.
+  EXPECT_EQ(f.code, code({w(Op::I32Add), 2, 0, 1, w(Op::Move), 0, 2, w(Op::Return)}));
 }
 
 TEST(FunctionCompilerTest, LowersConstantsAndDeclaredLocals) {
@@ -81,7 +81,8 @@ TEST(FunctionCompilerTest, LowersConstantsAndDeclaredLocals) {
                {0x43, 0x00, 0x00, 0xC0, 0x3F, 0x21, 0x00, 0x42, 0x7E, 0x0B}, {F32});
   CompiledFunction f = compileOk(t);
   EXPECT_EQ(f.num_locals, 1u);
-  EXPECT_EQ(f.code, code({w(Op::Const32), 1, 0x3FC00000u, w(Op::Move), 0, 1, w(Op::Const64), 1,
+  // local.set retargets the constant's destination to the local.
+  EXPECT_EQ(f.code, code({w(Op::Const32), 0, 0x3FC00000u, w(Op::Const64), 1,
                           0xFFFFFFFEu, 0xFFFFFFFFu, w(Op::Move), 0, 1, w(Op::Return)}));
 }
 
@@ -89,7 +90,36 @@ TEST(FunctionCompilerTest, LoopBackEdgeTargetsLoopCheck) {
   // (func (param i32) (loop local.get 0 br_if 0))
   TestModule t(fn({I32}, {}), {0x03, 0x40, 0x20, 0x00, 0x0D, 0x00, 0x0B, 0x0B});
   CompiledFunction f = compileOk(t);
-  EXPECT_EQ(f.code, code({w(Op::LoopCheck), w(Op::Move), 1, 0, w(Op::BrIf), 1, 0, w(Op::Return)}));
+  EXPECT_EQ(f.code, code({w(Op::LoopCheck), w(Op::BrIf), 0, 0, w(Op::Return)}));
+}
+
+TEST(FunctionCompilerTest, LocalSetCopiesAFoldedReadOfTheSameLocalFirst) {
+  // (func (param i32) (result i32) local.get 0 i32.const 1 local.set 0 local.get 0 i32.add)
+  // The first local.get must see the old value: it is copied out before the set.
+  TestModule t(fn({I32}, {I32}), {0x20, 0x00, 0x41, 0x01, 0x21, 0x00, 0x20, 0x00, 0x6A, 0x0B});
+  CompiledFunction f = compileOk(t);
+  EXPECT_EQ(f.code, code({w(Op::Const32), 2, 1, w(Op::Move), 1, 0, w(Op::Move), 0, 2, w(Op::I32Add), 1, 1, 0,
+                          w(Op::Move), 0, 1, w(Op::Return)}));
+}
+
+TEST(FunctionCompilerTest, ReturnOfSwappedLocalsCopiesThemOutFirst) {
+  // (func (param i32 i32) (result i32 i32) local.get 1 local.get 0)
+  TestModule t(fn({I32, I32}, {I32, I32}), {0x20, 0x01, 0x20, 0x00, 0x0B});
+  CompiledFunction f = compileOk(t);
+  EXPECT_EQ(f.code, code({w(Op::Move), 2, 1, w(Op::Move), 3, 0, w(Op::Move), 0, 2, w(Op::Move), 1, 3,
+                          w(Op::Return)}));
+}
+
+TEST(FunctionCompilerTest, CompareThenBranchFuses) {
+  // (func (param i32 i32) (loop local.get 0 local.get 1 i32.lt_s br_if 0)
+  //   (if (i32.eqz (local.get 0)) (then nop)) (if (i32.ge_u (local.get 0) (local.get 1)) (then nop)))
+  TestModule t(fn({I32, I32}, {}), {0x03, 0x40, 0x20, 0x00, 0x20, 0x01, 0x48, 0x0D, 0x00, 0x0B,
+                                    0x20, 0x00, 0x45, 0x04, 0x40, 0x01, 0x0B,
+                                    0x20, 0x00, 0x20, 0x01, 0x4F, 0x04, 0x40, 0x01, 0x0B, 0x0B});
+  CompiledFunction f = compileOk(t);
+  // The if's condition is negated: it jumps past the then-branch when false.
+  EXPECT_EQ(f.code, code({w(Op::LoopCheck), w(Op::BrIfI32LtS), 0, 1, 0, w(Op::BrIf), 0, 8,
+                          /*8*/ w(Op::BrIfI32LtU), 0, 1, 12, /*12*/ w(Op::Return)}));
 }
 
 TEST(FunctionCompilerTest, BranchOutOfBlockMovesValuesToTheLabel) {
@@ -108,17 +138,17 @@ TEST(FunctionCompilerTest, BrIfWithMovesSkipsOverThem) {
   TestModule t(fn({I32}, {I32}),
                {0x02, 0x7F, 0x41, 0x07, 0x41, 0x08, 0x20, 0x00, 0x0D, 0x00, 0x1A, 0x0B, 0x0B});
   CompiledFunction f = compileOk(t);
-  EXPECT_EQ(f.code, code({w(Op::Const32), 1, 7, w(Op::Const32), 2, 8, w(Op::Move), 3, 0,
-                          w(Op::BrUnless), 3, 17, w(Op::Move), 1, 2, w(Op::Br), 17,
-                          /*17*/ w(Op::Move), 0, 1, w(Op::Return)}));
+  EXPECT_EQ(f.code, code({w(Op::Const32), 1, 7, w(Op::Const32), 2, 8,
+                          w(Op::BrUnless), 0, 14, w(Op::Move), 1, 2, w(Op::Br), 14,
+                          /*14*/ w(Op::Move), 0, 1, w(Op::Return)}));
 }
 
 TEST(FunctionCompilerTest, IfElseIsPatched) {
   // (func (param i32) (result i32) local.get 0 (if (result i32) (then i32.const 1) (else i32.const 2)))
   TestModule t(fn({I32}, {I32}), {0x20, 0x00, 0x04, 0x7F, 0x41, 0x01, 0x05, 0x41, 0x02, 0x0B, 0x0B});
   CompiledFunction f = compileOk(t);
-  EXPECT_EQ(f.code, code({w(Op::Move), 1, 0, w(Op::BrUnless), 1, 11, w(Op::Const32), 1, 1, w(Op::Br), 14,
-                          /*11*/ w(Op::Const32), 1, 2, /*14*/ w(Op::Move), 0, 1, w(Op::Return)}));
+  EXPECT_EQ(f.code, code({w(Op::BrUnless), 0, 8, w(Op::Const32), 1, 1, w(Op::Br), 11,
+                          /*8*/ w(Op::Const32), 1, 2, /*11*/ w(Op::Move), 0, 1, w(Op::Return)}));
 }
 
 TEST(FunctionCompilerTest, BrTableUsesStubsOnlyWhereValuesMove) {
@@ -130,9 +160,9 @@ TEST(FunctionCompilerTest, BrTableUsesStubsOnlyWhereValuesMove) {
   TestModule t(fn({I32}, {I32}), {0x02, 0x7F, 0x41, 0x05, 0x02, 0x7F, 0x41, 0x06, 0x20, 0x00, 0x0E, 0x02,
                                   0x00, 0x01, 0x01, 0x0B, 0x6A, 0x0B, 0x0B});
   CompiledFunction f = compileOk(t);
-  EXPECT_EQ(f.code, code({w(Op::Const32), 1, 5, w(Op::Const32), 2, 6, w(Op::Move), 3, 0, w(Op::BrTable), 3, 2,
-                          20, 15, 15, /*15 stub*/ w(Op::Move), 1, 2, w(Op::Br), 24,
-                          /*20*/ w(Op::I32Add), 1, 1, 2, /*24*/ w(Op::Move), 0, 1, w(Op::Return)}));
+  EXPECT_EQ(f.code, code({w(Op::Const32), 1, 5, w(Op::Const32), 2, 6, w(Op::BrTable), 0, 2,
+                          17, 12, 12, /*12 stub*/ w(Op::Move), 1, 2, w(Op::Br), 21,
+                          /*17*/ w(Op::I32Add), 1, 1, 2, /*21*/ w(Op::Move), 0, 1, w(Op::Return)}));
 }
 
 TEST(FunctionCompilerTest, CallPassesArgumentBaseAndKeepsResults) {
@@ -165,7 +195,7 @@ TEST(FunctionCompilerTest, MemoryInstructionsNeedAMemoryAndLowerWithOffsets) {
   EXPECT_EQ(compileError(t), ErrorCode::UnknownMemory);
   t.module.memories.push_back(MemoryType{});
   CompiledFunction f = compileOk(t);
-  EXPECT_EQ(f.code, code({w(Op::Move), 1, 0, w(Op::I32Load), 1, 1, 16, w(Op::Move), 0, 1, w(Op::Return)}));
+  EXPECT_EQ(f.code, code({w(Op::I32Load), 1, 0, 16, w(Op::Move), 0, 1, w(Op::Return)}));
 }
 
 TEST(FunctionCompilerTest, TypedSelectAcceptsReferences) {
@@ -173,7 +203,7 @@ TEST(FunctionCompilerTest, TypedSelectAcceptsReferences) {
   TestModule t(fn({FuncRef, FuncRef, I32}, {FuncRef}),
                {0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0x1C, 0x01, 0x70, 0x0B});
   CompiledFunction f = compileOk(t);
-  EXPECT_EQ(f.code[9], w(Op::Select));
+  EXPECT_EQ(f.code, code({w(Op::Select), 3, 0, 1, 2, w(Op::Move), 0, 3, w(Op::Return)}));
 }
 
 TEST(FunctionCompilerTest, RefFuncNeedsADeclaration) {
