@@ -41,3 +41,19 @@ function(warden_add_wasi_program out_wasm source)
                      COMMENT "clang-19 --target=wasm32-wasi ${name}"
                      VERBATIM)
 endfunction()
+
+# warden_add_wasi_programs(TARGET [DEPENDS files...] [FLAGS flags...])
+#   every *.c of the calling source directory becomes NAME.wasm in its binary
+#   directory, all built by the custom target TARGET.
+function(warden_add_wasi_programs target)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "" "DEPENDS;FLAGS")
+  file(GLOB sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.c)
+  set(binaries "")
+  foreach(source ${sources})
+    get_filename_component(name ${source} NAME_WE)
+    set(wasm ${CMAKE_CURRENT_BINARY_DIR}/${name}.wasm)
+    warden_add_wasi_program(${wasm} ${source} DEPENDS ${arg_DEPENDS} FLAGS ${arg_FLAGS})
+    list(APPEND binaries ${wasm})
+  endforeach()
+  add_custom_target(${target} ALL DEPENDS ${binaries})
+endfunction()
