@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
-#include "cli/host_io.h"
+#include "support/host_io.h"
 #include "runtime/api.h"
 
 namespace warden::cli {

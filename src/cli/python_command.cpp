@@ -16,47 +16,11 @@
 
 #include <fmt/format.h>
 
+#include "sandbox/python_home.h"
+
 namespace warden::cli {
 
-namespace {
-
 namespace fs = std::filesystem;
-
-bool isPythonHome(const fs::path& dir) {
-  std::error_code ec;
-  return fs::is_regular_file(dir / "python.wasm", ec) && fs::is_directory(dir / "lib" / "python3.11", ec);
-}
-
-// Asks the recipe for its output directory, building it on first use (its
-// progress goes to stderr). Empty when the script fails or is absent.
-std::string homeFromRecipe() {
-#ifdef WARDEN_SOURCE_DIR
-  fs::path script = fs::path(WARDEN_SOURCE_DIR) / "python" / "build.sh";
-  std::error_code ec;
-  if (!fs::is_regular_file(script, ec)) return {};
-  std::string command = fmt::format("'{}' --print-dir", script.string());
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return {};
-  std::string output;
-  char buffer[512];
-  while (size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-  if (pclose(pipe) != 0) return {};
-  while (!output.empty() && (output.back() == '\n' || output.back() == '\r')) output.pop_back();
-  size_t last_line = output.rfind('\n');
-  return last_line == std::string::npos ? output : output.substr(last_line + 1);
-#else
-  return {};
-#endif
-}
-
-// --python-home, else $WARDEN_PYTHON_HOME, else python/build.sh --print-dir.
-std::string locateHome(const std::optional<std::string>& flag) {
-  if (flag) return *flag;
-  if (const char* env = std::getenv("WARDEN_PYTHON_HOME"); env && *env) return env;
-  return homeFromRecipe();
-}
-
-}  // namespace
 
 int pythonArgvSplit(int argc, char** argv) {
   if (argc < 2 || std::string_view(argv[1]) != "python") return argc;
@@ -73,8 +37,8 @@ std::vector<std::string> pythonArguments(std::vector<std::string> unparsed, int 
 }
 
 int pythonCommand(PythonOptions options) {
-  std::string home = locateHome(options.python_home);
-  if (home.empty() || !isPythonHome(home)) {
+  std::string home = sandbox::locatePythonHome(options.python_home);
+  if (home.empty() || !sandbox::isPythonHome(home)) {
     std::fputs(fmt::format("warden: error: no CPython for WASI found{}{}; build it with python/build.sh "
                            "or pass --python-home DIR\n",
                            home.empty() ? "" : " in ", home)
@@ -86,8 +50,8 @@ int pythonCommand(PythonOptions options) {
   run.file = (fs::path(home) / "python.wasm").string();
   run.invoke.reset();
   // Listed first so that the caller's own --dir/--ro-dir come after them.
-  run.ro_dirs.insert(run.ro_dirs.begin(), {(fs::path(home) / "lib").string() + "::/usr/local/lib",
-                                           (fs::path(home) / "share" / "zoneinfo").string() + "::/usr/share/zoneinfo"});
+  run.ro_dirs.insert(run.ro_dirs.begin(), {fmt::format("{}::{}", (fs::path(home) / "lib").string(), sandbox::kPythonLibGuestPath),
+                                           fmt::format("{}::{}", (fs::path(home) / "share" / "zoneinfo").string(), sandbox::kZoneinfoGuestPath)});
   if (!run.max_memory) run.max_memory = kPythonDefaultMaxMemory;
   return runWasiCommand(run);
 }

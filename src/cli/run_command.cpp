@@ -11,7 +11,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
-#include "cli/host_io.h"
+#include "support/host_io.h"
 #include "cli/value_format.h"
 #include "runtime/api.h"
 #include "wasi/run_limits.h"

@@ -23,7 +23,7 @@
 
 #include <fmt/format.h>
 
-#include "cli/host_io.h"
+#include "support/host_io.h"
 #include "cli/wast_runner.h"
 
 namespace warden::cli {

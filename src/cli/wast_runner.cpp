@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "cli/host_io.h"
+#include "support/host_io.h"
 #include "cli/spectest_host.h"
 #include "cli/wast_values.h"
 #include "runtime/api.h"

@@ -24,6 +24,12 @@ Errno FdTable::close(uint32_t fd) {
   return Errno::Success;
 }
 
+void FdTable::place(uint32_t fd, std::unique_ptr<FdEntry> entry) {
+  if (fd >= entries_.size()) entries_.resize(fd + 1);
+  if (!entries_[fd]) ++open_;
+  entries_[fd] = std::move(entry);
+}
+
 Errno FdTable::renumber(uint32_t from, uint32_t to) {
   if (!get(from) || !get(to)) return Errno::Badf;
   if (from == to) return Errno::Success;

@@ -10,6 +10,7 @@
 #include "wasi/owned_fd.h"
 #include "wasi/path_resolver.h"
 #include "wasi/wasi_abi.h"
+#include "wasi/wasi_config.h"
 
 namespace warden::wasi {
 
@@ -36,6 +37,7 @@ struct FdEntry {
   bool is_output = false;                  // stdout/stderr: counted against max_output
   std::shared_ptr<std::string> buffer;     // in-memory stdin (read from buffer_pos) or output
   size_t buffer_pos = 0;
+  OutputSink sink;                         // streamed output (StdioSpec::Kind::Sink)
 
   // fd_readdir's snapshot of the directory; cookie n is the n-th entry.
   std::vector<DirEntryInfo> dir_snapshot;
@@ -54,6 +56,9 @@ class FdTable {
   // Places the entry at the lowest free number; MFILE beyond the limit.
   WasiResult<uint32_t> insert(std::unique_ptr<FdEntry> entry);
   Errno close(uint32_t fd);
+  // Puts the entry at exactly `fd`, replacing what was there (host use only:
+  // new stdio for the next run of a kept sandbox).
+  void place(uint32_t fd, std::unique_ptr<FdEntry> entry);
   // Moves `from` over `to` (closing what `to` held).
   Errno renumber(uint32_t from, uint32_t to);
   uint32_t openCount() const { return open_; }

@@ -3,25 +3,33 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 namespace warden::wasi {
 
+// Receives what the guest writes to stdout or stderr, as it writes it
+// (streaming). Called on the thread running the guest.
+using OutputSink = std::function<void(std::string_view bytes)>;
+
 // Where one of stdin/stdout/stderr goes.
 struct StdioSpec {
-  enum class Kind { Null, Inherit, File, Buffer };
+  enum class Kind { Null, Inherit, File, Buffer, Sink };
   Kind kind = Kind::Null;
   std::string path;                      // File: host path (stdin opened read-only, outputs created/truncated)
   std::shared_ptr<std::string> buffer;   // Buffer: stdin reads it; stdout/stderr append to it
+  OutputSink sink;                       // Sink (stdout/stderr only): called with each write
 
   static StdioSpec null() { return {}; }
-  static StdioSpec inherit() { return {Kind::Inherit, {}, nullptr}; }
-  static StdioSpec file(std::string host_path) { return {Kind::File, std::move(host_path), nullptr}; }
-  static StdioSpec memory(std::shared_ptr<std::string> data) { return {Kind::Buffer, {}, std::move(data)}; }
+  static StdioSpec inherit() { return {Kind::Inherit, {}, nullptr, {}}; }
+  static StdioSpec file(std::string host_path) { return {Kind::File, std::move(host_path), nullptr, {}}; }
+  static StdioSpec memory(std::shared_ptr<std::string> data) { return {Kind::Buffer, {}, std::move(data), {}}; }
+  static StdioSpec callback(OutputSink sink) { return {Kind::Sink, {}, nullptr, std::move(sink)}; }
 };
 
 struct Preopen {

@@ -33,12 +33,27 @@ uint64_t WasiContext::writeAllowance(uint64_t wanted) const {
 
 Expect<std::unique_ptr<WasiContext>> WasiContext::create(WasiConfig config) {
   std::unique_ptr<WasiContext> ctx(new WasiContext(std::move(config)));
-  for (int fd = 0; fd < 3; ++fd) WARDEN_TRY(ctx->openStdio(fd));
+  for (int fd = 0; fd < 3; ++fd) {
+    std::unique_ptr<FdEntry> entry = WARDEN_TRY(ctx->makeStdio(fd));
+    if (!ctx->fds_.insert(std::move(entry))) return std::unexpected(hostError("--max-fds is too small for stdin, stdout and stderr"));
+  }
   WARDEN_TRY(ctx->openPreopens());
   return ctx;
 }
 
-Expect<void> WasiContext::openStdio(int fd) {
+Expect<void> WasiContext::beginRun(const StdioSpec (&stdio)[3], const WasiLimits& limits) {
+  config_.stdinFrom(stdio[0]).stdoutTo(stdio[1]).stderrTo(stdio[2]);
+  WasiLimits kept = limits;
+  kept.max_fds = config_.limits().max_fds;
+  config_.limits(kept);
+  for (int fd = 0; fd < 3; ++fd) fds_.place(fd, WARDEN_TRY(makeStdio(fd)));
+  exit_code_.reset();
+  output_bytes_ = 0;
+  written_bytes_ = 0;
+  return {};
+}
+
+Expect<std::unique_ptr<FdEntry>> WasiContext::makeStdio(int fd) {
   const StdioSpec& spec = config_.stdio(fd);
   auto entry = std::make_unique<FdEntry>();
   entry->kind = FdEntry::Kind::Stream;
@@ -50,6 +65,11 @@ Expect<void> WasiContext::openStdio(int fd) {
       // Not a tty (so guests do not go interactive) and not seekable.
       entry->filetype = Filetype::Unknown;
       entry->buffer = spec.buffer;
+      break;
+    case StdioSpec::Kind::Sink:
+      if (fd == 0) return std::unexpected(hostError("stdin cannot be an output sink"));
+      entry->filetype = Filetype::Unknown;
+      entry->sink = spec.sink;
       break;
     case StdioSpec::Kind::Inherit: {
       entry->borrowed_fd = fd;
@@ -66,9 +86,7 @@ Expect<void> WasiContext::openStdio(int fd) {
       break;
     }
   }
-  WasiResult<uint32_t> placed = fds_.insert(std::move(entry));
-  if (!placed) return std::unexpected(hostError("--max-fds is too small for stdin, stdout and stderr"));
-  return {};
+  return entry;
 }
 
 Expect<void> WasiContext::openPreopens() {

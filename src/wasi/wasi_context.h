@@ -25,6 +25,12 @@ class WasiContext {
   static Expect<std::unique_ptr<WasiContext>> create(WasiConfig config);
 
   const WasiConfig& config() const { return config_; }
+
+  // Prepares a kept sandbox (a session, a pooled instance) for its next run:
+  // stdin/stdout/stderr become `stdio` (replacing whatever fds 0-2 hold),
+  // the output/write limits become `limits` (max_fds stays), and the
+  // counters and exit code start again from zero.
+  Expect<void> beginRun(const StdioSpec (&stdio)[3], const WasiLimits& limits);
   FdTable& fds() { return fds_; }
 
   // Set by proc_exit, which then unwinds with ErrorCode::Exit.
@@ -43,7 +49,7 @@ class WasiContext {
  private:
   explicit WasiContext(WasiConfig config)
       : config_(std::move(config)), fds_(config_.limits().max_fds) {}
-  Expect<void> openStdio(int fd);
+  Expect<std::unique_ptr<FdEntry>> makeStdio(int fd);
   Expect<void> openPreopens();
 
   WasiConfig config_;

@@ -76,7 +76,11 @@ Expect<Errno> writeOutput(WasiCall& call, FdEntry& entry, std::vector<iovec> iov
   uint64_t allowed = call.ctx.outputAllowance(wanted);
   truncateIovecs(iovs, allowed);
   uint64_t written = 0;
-  if (entry.buffer) {
+  if (entry.sink) {
+    for (const iovec& v : iovs)
+      if (v.iov_len) entry.sink(std::string_view(static_cast<const char*>(v.iov_base), v.iov_len));
+    written = allowed;
+  } else if (entry.buffer) {
     for (const iovec& v : iovs) entry.buffer->append(static_cast<const char*>(v.iov_base), v.iov_len);
     written = allowed;
   } else if (entry.hostFd() >= 0) {

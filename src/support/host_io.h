@@ -1,4 +1,4 @@
-// Small host-side helpers of the CLI: whole-file reads, private temporary
+// Small host-side helpers (CLI, sandboxes, service): whole-file reads, private temporary
 // directories and running a tool without a shell.
 #pragma once
 
@@ -8,7 +8,7 @@
 
 #include "runtime/error.h"
 
-namespace warden::cli {
+namespace warden {
 
 // Reads a whole file; refuses files larger than `max_bytes`.
 Expect<std::vector<uint8_t>> readFileBytes(const std::string& path, uint64_t max_bytes = uint64_t(1) << 30);
@@ -35,4 +35,4 @@ class TempDir {
 // missing, is killed, or exits non-zero (the log's first lines included).
 Expect<void> runTool(const std::vector<std::string>& argv, const std::string& log_path);
 
-}  // namespace warden::cli
+}  // namespace warden

@@ -1,4 +1,4 @@
-#include "cli/host_io.h"
+#include "support/host_io.h"
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -17,7 +17,7 @@
 
 extern char** environ;
 
-namespace warden::cli {
+namespace warden {
 
 namespace {
 
@@ -104,4 +104,4 @@ Expect<void> runTool(const std::vector<std::string>& argv, const std::string& lo
   return {};
 }
 
-}  // namespace warden::cli
+}  // namespace warden

@@ -1,0 +1,48 @@
+// Sandbox: one Wasm instance with its own Store, WASI context and limits —
+// the unit of isolation. It can be run once (a WASI command's `_start`) or
+// kept and run again (a Python session): each run gets its own stdin,
+// captured/streamed output and limits.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "runtime/api.h"
+#include "sandbox/execution.h"
+#include "wasi/run_outcome.h"
+#include "wasi/wasi_context.h"
+
+namespace warden::sandbox {
+
+class Sandbox {
+ public:
+  // Instantiates `module` with WASI as `config` grants (its stdio is replaced
+  // at every run) under `memory_cap_bytes` (none when unset). Runs only the
+  // module's start function, if any.
+  static Expect<std::unique_ptr<Sandbox>> create(Engine& engine, std::shared_ptr<const Module> module,
+                                                 wasi::WasiConfig config, std::optional<uint64_t> memory_cap_bytes);
+
+  // Calls the export `name` with `args` (slot layout) under `limits`, with
+  // stdin from `stdin_data` and output captured into the Result (and
+  // streamed to `on_output` when set). Results go to `results` if given.
+  Result run(std::string_view name, std::span<const Value> args, const std::string& stdin_data,
+             const OutputSink& on_output, const Limits& limits, std::vector<Value>* results = nullptr);
+
+  Store& store() { return *store_; }
+  Instance& instance() { return *instance_; }
+  wasi::WasiContext& wasi() { return *wasi_; }
+  MemoryInstance* memory() { return instance_->memories.empty() ? nullptr : instance_->memories[0]; }
+
+ private:
+  Sandbox() = default;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<wasi::WasiContext> wasi_;
+  Instance* instance_ = nullptr;
+};
+
+// The status a WASI run outcome maps to.
+Status statusOf(const wasi::RunOutcome& outcome);
+
+}  // namespace warden::sandbox
