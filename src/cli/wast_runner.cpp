@@ -86,8 +86,8 @@ struct ActionResult {
 // Executes the commands of one wast2json script against one Store.
 class ScriptRunner {
  public:
-  ScriptRunner(std::string name, std::string json_dir, ScriptObserver& observer)
-      : name_(std::move(name)), json_dir_(std::move(json_dir)), observer_(observer), store_(engine_) {}
+  ScriptRunner(std::string name, std::string json_dir, ScriptObserver& observer, bool lazy)
+      : name_(std::move(name)), json_dir_(std::move(json_dir)), observer_(observer), lazy_(lazy), store_(engine_) {}
 
   Expect<void> setUp() { return defineSpectest(store_, linker_); }
 
@@ -126,7 +126,9 @@ class ScriptRunner {
     if (filename.empty()) return std::unexpected(runnerError("command has no module file"));
     std::string path = (std::filesystem::path(json_dir_) / filename).string();
     std::vector<uint8_t> bytes = WARDEN_TRY(readFileBytes(path));
-    return compileModule(engine_, bytes);
+    std::shared_ptr<const Module> eager = WARDEN_TRY(compileModule(engine_, bytes));
+    if (!lazy_) return eager;
+    return compileModuleLazily(engine_, bytes);
   }
 
   Expect<Instance*> instantiateFile(std::string_view filename) {
@@ -253,6 +255,7 @@ class ScriptRunner {
   std::string name_;
   std::string json_dir_;
   ScriptObserver& observer_;
+  bool lazy_ = false;  // WastOptions::lazy
   Engine engine_;
   Store store_;
   Linker linker_;
@@ -303,7 +306,7 @@ ScriptCounts runScriptIn(const std::string& wast_path, const std::string& work_d
   if (isSimdScript(wast_path) && !options.include_simd) {
     return ScriptCounts{0, 0, commands.size()};
   }
-  ScriptRunner runner(name, work_dir, observer);
+  ScriptRunner runner(name, work_dir, observer, options.lazy);
   if (Expect<void> ready = runner.setUp(); !ready) return scriptError(name, observer, ready.error());
   for (const json& command : commands) {
     if (command.is_object()) runner.run(command);

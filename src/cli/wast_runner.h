@@ -21,6 +21,9 @@ struct WastOptions {
   unsigned jobs = 0;                // worker threads; 0 = number of cores
   bool isolate = true;              // run each script in a forked child, so a crash is a failure, not the end
   unsigned timeout_seconds = 600;   // per script, isolated mode only
+  // Run modules compiled lazily (bodies on first call, as snapshot restores
+  // do), each after a full eager validation so assert_invalid still holds.
+  bool lazy = false;
 };
 
 struct ScriptCounts {

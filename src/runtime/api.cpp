@@ -1,6 +1,8 @@
 // Engine, Store, Linker and instantiation: the embedding API of api.h.
 #include "runtime/api.h"
 
+#include "runtime/lazy_bodies.h"
+
 #include <cstring>
 
 #include <fmt/format.h>
@@ -21,6 +23,13 @@ uint32_t Engine::internType(const FuncType& type) {
 Expect<std::shared_ptr<const Module>> compileModule(Engine&, std::span<const uint8_t> bytes) {
   Module module = WARDEN_TRY(decodeModule(bytes));
   WARDEN_TRY(validateAndCompile(module));
+  return std::make_shared<const Module>(std::move(module));
+}
+
+Expect<std::shared_ptr<const Module>> compileModuleLazily(Engine&, std::span<const uint8_t> bytes) {
+  Module module = WARDEN_TRY(decodeModule(bytes));
+  WARDEN_TRY(validateStructure(module));
+  module.lazy = std::make_shared<LazyBodies>(module, DecodeLimits{});
   return std::make_shared<const Module>(std::move(module));
 }
 
@@ -233,7 +242,7 @@ Expect<Instance*> Linker::instantiate(Store& store, std::shared_ptr<const Module
     f->type = module.types[type_index];
     f->type_id = inst.type_ids[type_index];
     f->instance = &inst;
-    f->code = &module.code[i];
+    f->code = module.initialCode(i);
     inst.funcs.push_back(store.adoptFunction(std::move(f)));
   }
   for (const TableType& t : module.tables) inst.tables.push_back(WARDEN_TRY(store.createTable(t)));

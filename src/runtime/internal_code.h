@@ -31,6 +31,8 @@ struct CompiledFunction {
   uint32_t num_results = 0;   // slots of the results
   uint32_t num_locals = 0;    // slots of parameters + declared locals
   uint32_t frame_size = 0;    // num_locals + the maximum operand-stack height, in slots
+  uint32_t defined_index = 0; // which defined function of the module
+  bool lazy_stub = false;     // a placeholder that compiles the body on first call (lazy_bodies.h)
 };
 
 // Human-readable listing of internal code, one instruction per line.

@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 
 #include "runtime/internal_code.h"
+#include "runtime/lazy_bodies.h"
 #include "runtime/numerics.h"
 #include "runtime/numerics_simd.h"
 
@@ -250,6 +251,16 @@ Expect<void> callHost(Store& store, Instance* caller, const FunctionInstance& ca
 
 }  // namespace
 
+// The real code of a Wasm function, compiling a lazy body on first use and
+// pointing the instance at it (each Store's FunctionInstances are its own).
+static Expect<const CompiledFunction*> compiledCode(const FunctionInstance& func) {
+  if (!func.code->lazy_stub) [[likely]] return func.code;
+  const Module& module = *func.instance->module;
+  const CompiledFunction* compiled = WARDEN_TRY(module.lazy->compile(module, func.code->defined_index));
+  const_cast<FunctionInstance&>(func).code = compiled;
+  return compiled;
+}
+
 // ---- the dispatch loop ----------------------------------------------------
 
 // Runs `entry` (a Wasm function) whose frame starts at ctx.stack_top, with its
@@ -386,6 +397,19 @@ op_Simd: {
   // ---- control ------------------------------------------------------------
 op_Unreachable:
   TRAP(ErrorCode::Unreachable);
+op_LazyCompile: {
+  // `func` was entered through its stub (no locals, frame_size 0): compile
+  // the body, point this FunctionInstance at it and set the frame up again.
+  Expect<const CompiledFunction*> compiled = compiledCode(*func);
+  if (!compiled) return std::unexpected(compiled.error());
+  const CompiledFunction& target = **compiled;
+  if (size_t(ctx.stack_end - fp) < target.frame_size) [[unlikely]]
+    return fail(ErrorCode::CallStackExhausted, "call stack exhausted");
+  std::fill(fp + target.num_params, fp + target.num_locals, Value::zero());
+  code = target.code.data();
+  ip = code;
+  DISPATCH();
+}
 op_Br:
   ip = code + ip[1];
   DISPATCH();
@@ -655,7 +679,7 @@ Expect<void> invokeFunction(Store& store, ExecContext& ctx, const FunctionInstan
     return {};
   }
 
-  const CompiledFunction& code = *func.code;
+  const CompiledFunction& code = *WARDEN_TRY(compiledCode(func));
   if (args.size() != code.num_params || results.size() != code.num_results) {
     return fail(ErrorCode::InvalidArgument, fmt::format("expected {} arguments and {} results, got {} and {}",
                                                         code.num_params, code.num_results, args.size(), results.size()));

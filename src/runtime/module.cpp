@@ -1,5 +1,7 @@
 #include "runtime/module.h"
 
+#include "runtime/lazy_bodies.h"
+
 namespace warden {
 
 namespace {
@@ -13,6 +15,8 @@ const Import& nthImport(const Module& m, ExternKind kind, uint32_t n) {
   return m.imports.front();  // unreachable for validated indices
 }
 }  // namespace
+
+const CompiledFunction* Module::initialCode(uint32_t i) const { return lazy ? lazy->initial(i) : &code[i]; }
 
 uint32_t Module::funcTypeIndex(uint32_t i) const {
   if (i < num_imported_funcs) return nthImport(*this, ExternKind::Func, i).func_type;

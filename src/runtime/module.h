@@ -15,6 +15,8 @@
 
 namespace warden {
 
+class LazyBodies;
+
 // A constant expression, as allowed in globals and segments by Wasm 2.0:
 // exactly one of these instructions followed by `end`.
 struct ConstExpr {
@@ -111,6 +113,10 @@ struct Module {
 
   // Filled by validation: one compiled body per defined function.
   std::vector<CompiledFunction> code;
+  // Instead of `code` for a module compiled lazily (compileModuleLazily).
+  std::shared_ptr<LazyBodies> lazy;
+  // The code a new instance of defined function `i` starts with.
+  const CompiledFunction* initialCode(uint32_t i) const;
 
   // Index-space helpers (imports first, then definitions).
   uint32_t numFuncs() const { return num_imported_funcs + uint32_t(functions.size()); }

@@ -256,8 +256,8 @@ class ModuleValidator {
   const Module& m_;
 };
 
-// Functions that bodies may name with ref.func: those referenced from
-// element segments, exports and global initialisers (spec C.refs).
+}  // namespace
+
 std::vector<bool> declaredFunctionRefs(const Module& m) {
   std::vector<bool> refs(m.numFuncs(), false);
   auto mark = [&](const ConstExpr& e) {
@@ -273,17 +273,21 @@ std::vector<bool> declaredFunctionRefs(const Module& m) {
   return refs;
 }
 
+Error inFunction(const Error& e, const Module& m, uint32_t defined_index) {
+  if (e.detail().find("function") != std::string::npos) return e;
+  return inContext(e, fmt::format("function {} (defined {})", m.num_imported_funcs + defined_index, defined_index));
+}
+
+namespace {
+
 Expect<void> compileBodies(Module& m, const DecodeLimits& limits) {
   std::vector<bool> refs = declaredFunctionRefs(m);
   std::vector<CompiledFunction> code;
   code.reserve(m.functions.size());
   for (uint32_t i = 0; i < m.functions.size(); ++i) {
     Expect<CompiledFunction> fn = compileFunction(m, i, refs, limits);
-    if (!fn) {
-      const Error& e = fn.error();
-      if (e.detail().find("function") != std::string::npos) return std::unexpected(e);
-      return std::unexpected(inContext(e, fmt::format("function {} (defined {})", m.num_imported_funcs + i, i)));
-    }
+    if (!fn) return std::unexpected(inFunction(fn.error(), m, i));
+    fn->defined_index = i;
     code.push_back(std::move(*fn));
   }
   m.code = std::move(code);
@@ -296,5 +300,7 @@ Expect<void> validateAndCompile(Module& module, const DecodeLimits& limits) {
   WARDEN_TRY(ModuleValidator(module).validate());
   return compileBodies(module, limits);
 }
+
+Expect<void> validateStructure(Module& module) { return ModuleValidator(module).validate(); }
 
 }  // namespace warden

@@ -1,0 +1,37 @@
+#include "runtime/lazy_bodies.h"
+
+#include "runtime/function_compiler.h"
+#include "runtime/module.h"
+#include "runtime/validator.h"
+
+namespace warden {
+
+LazyBodies::LazyBodies(const Module& module, const DecodeLimits& limits)
+    : limits_(limits),
+      declared_refs_(declaredFunctionRefs(module)),
+      compiled_(new std::atomic<const CompiledFunction*>[module.functions.size()]) {
+  stubs_.resize(module.functions.size());
+  for (uint32_t i = 0; i < stubs_.size(); ++i) {
+    CompiledFunction& stub = stubs_[i];
+    stub.code = {static_cast<uint32_t>(InternalOp::LazyCompile)};
+    stub.type_index = module.functions[i];
+    stub.defined_index = i;
+    stub.lazy_stub = true;
+    compiled_[i].store(nullptr, std::memory_order_relaxed);
+  }
+}
+
+Expect<const CompiledFunction*> LazyBodies::compile(const Module& module, uint32_t i) {
+  if (const CompiledFunction* done = compiled_[i].load(std::memory_order_acquire)) return done;
+  std::lock_guard lock(mutex_);
+  if (const CompiledFunction* done = compiled_[i].load(std::memory_order_acquire)) return done;
+  Expect<CompiledFunction> fn = compileFunction(module, i, declared_refs_, limits_);
+  if (!fn) return std::unexpected(inFunction(fn.error(), module, i));
+  fn->defined_index = i;
+  owned_.push_back(std::make_unique<CompiledFunction>(std::move(*fn)));
+  compiled_[i].store(owned_.back().get(), std::memory_order_release);
+  compiled_count_.fetch_add(1, std::memory_order_relaxed);
+  return owned_.back().get();
+}
+
+}  // namespace warden
