@@ -444,6 +444,25 @@ op_BrUnless:
   BR_IF_I32(BrIfI32GeS, int32_t, >=)
   BR_IF_I32(BrIfI32GeU, uint32_t, >=)
 #undef BR_IF_I32
+#define BR_IF_I32_IMM(name, T, op)              \
+  op_##name : {                                 \
+    if (T(SLOT(1).i32) op T(ip[2])) {           \
+      ip = code + ip[3];                        \
+      DISPATCH();                               \
+    }                                           \
+    NEXT(3);                                    \
+  }
+  BR_IF_I32_IMM(BrIfI32EqImm, uint32_t, ==)
+  BR_IF_I32_IMM(BrIfI32NeImm, uint32_t, !=)
+  BR_IF_I32_IMM(BrIfI32LtSImm, int32_t, <)
+  BR_IF_I32_IMM(BrIfI32LtUImm, uint32_t, <)
+  BR_IF_I32_IMM(BrIfI32GtSImm, int32_t, >)
+  BR_IF_I32_IMM(BrIfI32GtUImm, uint32_t, >)
+  BR_IF_I32_IMM(BrIfI32LeSImm, int32_t, <=)
+  BR_IF_I32_IMM(BrIfI32LeUImm, uint32_t, <=)
+  BR_IF_I32_IMM(BrIfI32GeSImm, int32_t, >=)
+  BR_IF_I32_IMM(BrIfI32GeUImm, uint32_t, >=)
+#undef BR_IF_I32_IMM
 op_BrTable: {
   uint32_t index = SLOT(1).i32;
   uint32_t count = ip[2];
