@@ -26,12 +26,22 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def op_names(runtime_dir):
-    """InternalOp names in enum order: internal_ops.def, whose first entries
-    come from numeric_ops.def (included where NUMERIC is defined)."""
+    """InternalOp names in enum order: internal_ops.def, which includes
+    numeric_ops.def (NUMERIC entries) and simd_ops.def (SIMD entries). Every
+    SIMD op shares one label in the interpreter (op_Simd), so they are all
+    named "Simd" and their counts add up under that one name."""
     names = []
-    for line in (runtime_dir / "internal_ops.def").read_text().splitlines():
-        if line.startswith('#include "runtime/numeric_ops.def"'):
+    text = (runtime_dir / "internal_ops.def").read_text()
+    # The immediate forms are one X-macro list, expanded where it is used.
+    imm_list = re.search(r"#define WARDEN_IMM_OPS\(X\)((?:.*\\\n)*.*)", text).group(1)
+    imm_names = [n + "Imm" for n in re.findall(r"X\((\w+)\)", imm_list)]
+    for line in text.splitlines():
+        if line.startswith("WARDEN_IMM_OPS("):
+            names += imm_names
+        elif line.startswith('#include "runtime/numeric_ops.def"'):
             names += re.findall(r"^NUMERIC\((\w+),", (runtime_dir / "numeric_ops.def").read_text(), re.M)
+        elif line.startswith('#include "runtime/simd_ops.def"'):
+            names += ["Simd"] * len(re.findall(r"^SIMD\(\w+,", (runtime_dir / "simd_ops.def").read_text(), re.M))
         elif m := re.match(r"OP\((\w+),", line):
             names.append(m.group(1))
     return names
@@ -136,7 +146,8 @@ def main():
             shared_ir += ir
     by_addr = defaultdict(list)
     for name, e in zip(names, entries):
-        by_addr[e].append(name)
+        if name not in by_addr[e]:  # the SIMD ops: one label, one name
+            by_addr[e].append(name)
 
     dispatched = sum(runs[e] for e in order)
     interp_ir = sum(handler_ir.values()) + shared_ir
