@@ -31,4 +31,13 @@ int runWasiCommand(const RunOptions& options);
 int validateCommand(const std::string& file);
 int inspectCommand(const std::string& file);
 
+// `warden serve`: the HTTP execution service (serve_command.cpp; docs/SERVICE.md).
+struct ServeOptions {
+  std::optional<std::string> listen;       // HOST:PORT, overrides the config's
+  std::optional<std::string> config;       // JSON config file; none: one dev tenant, loopback only
+  std::optional<std::string> python_home;  // the CPython recipe's output
+  std::optional<unsigned> workers;         // execution threads, overrides the config's
+};
+int serveCommand(const ServeOptions& options);
+
 }  // namespace warden::cli

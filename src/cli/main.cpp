@@ -99,6 +99,13 @@ int realMain(int argc, char** argv) {
   python_cmd->prefix_command();
   python_cmd->footer(kRunExitCodesHelp);
 
+  ServeOptions serve;
+  CLI::App* serve_cmd = app.add_subcommand("serve", "Run the HTTP execution service (docs/SERVICE.md)");
+  serve_cmd->add_option("--listen", serve.listen, "Address to listen on (default 127.0.0.1:8080; port 0: any free port)")->type_name("HOST:PORT");
+  serve_cmd->add_option("--config", serve.config, "JSON config: tenants, API keys, limits (none: one dev tenant, key printed)")->type_name("FILE");
+  serve_cmd->add_option("--python-home", serve.python_home, "The recipe's output (default: $WARDEN_PYTHON_HOME, else python/build.sh)")->type_name("DIR");
+  serve_cmd->add_option("--workers", serve.workers, "Execution threads (default: one per core)")->type_name("N");
+
   std::string validate_file;
   CLI::App* validate_cmd = app.add_subcommand("validate", "Decode and validate a module; print `valid`");
   validate_cmd->add_option("file", validate_file, "The .wasm module")->required();
@@ -132,6 +139,7 @@ int realMain(int argc, char** argv) {
     python.run.args = pythonArguments(python_cmd->remaining(), pythonArgvSplit(argc, argv), argc, argv);
     return pythonCommand(python);
   }
+  if (*serve_cmd) return serveCommand(serve);
   if (*validate_cmd) return validateCommand(validate_file);
   if (*inspect_cmd) return inspectCommand(inspect_file);
   if (*wast_cmd) return wastCommand(wast);

@@ -31,8 +31,8 @@ namespace {
 // writes each answer; every member is touched only on the strand.
 class Connection : public Responder, public std::enable_shared_from_this<Connection> {
  public:
-  Connection(tcp::socket socket, const HttpLimits& limits, const Handler& handler, Metrics& metrics)
-      : stream_(std::move(socket)), limits_(limits), handler_(handler), metrics_(metrics) {
+  Connection(tcp::socket socket, const HttpLimits& limits, std::shared_ptr<const Handler> handler, Metrics& metrics)
+      : stream_(std::move(socket)), limits_(limits), handler_(std::move(handler)), metrics_(metrics) {
     beast::error_code ec;
     auto remote = stream_.socket().remote_endpoint(ec);
     remote_ = ec ? std::string("?") : fmt::format("{}:{}", remote.address().to_string(), remote.port());
@@ -112,7 +112,7 @@ class Connection : public Responder, public std::enable_shared_from_this<Connect
     method_ = std::string(request.method_string());
     target_ = std::string(request.target());
     answered_ = false;
-    handler_(std::move(request), shared_from_this());
+    (*handler_)(std::move(request), shared_from_this());
   }
 
   void writeWhole(HttpResponse response) {
@@ -180,8 +180,8 @@ class Connection : public Responder, public std::enable_shared_from_this<Connect
   }
 
   beast::tcp_stream stream_;
-  const HttpLimits& limits_;
-  const Handler& handler_;
+  const HttpLimits limits_;
+  const std::shared_ptr<const Handler> handler_;
   Metrics& metrics_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -202,7 +202,8 @@ class Connection : public Responder, public std::enable_shared_from_this<Connect
 
 struct HttpServer::State : std::enable_shared_from_this<HttpServer::State> {
   State(net::io_context& context, HttpLimits l, Handler h, Metrics& m)
-      : io(context), acceptor(net::make_strand(context)), limits(l), handler(std::move(h)), metrics(m) {}
+      : io(context), acceptor(net::make_strand(context)), limits(l),
+        handler(std::make_shared<const Handler>(std::move(h))), metrics(m) {}
 
   void accept() {
     acceptor.async_accept(net::make_strand(io), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
@@ -218,7 +219,7 @@ struct HttpServer::State : std::enable_shared_from_this<HttpServer::State> {
   net::io_context& io;
   tcp::acceptor acceptor;
   HttpLimits limits;
-  Handler handler;
+  std::shared_ptr<const Handler> handler;
   Metrics& metrics;
 };
 

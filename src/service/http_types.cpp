@@ -23,6 +23,7 @@ HttpResponse jsonResponse(const HttpRequest& request, http::status status, const
 HttpResponse errorResponse(const HttpRequest& request, const ApiError& error) {
   HttpResponse response = jsonResponse(request, http::status(error.http_status), error.toJson());
   if (error.retry_after_s > 0) response.set(http::field::retry_after, std::to_string(error.retry_after_s));
+  if (!error.allow.empty()) response.set(http::field::allow, error.allow);
   if (error.http_status == 401) response.set(http::field::www_authenticate, "Bearer");
   return response;
 }

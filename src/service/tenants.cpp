@@ -1,5 +1,7 @@
 #include "service/tenants.h"
 
+#include <cctype>
+
 namespace warden::service {
 
 TenantRegistry::TenantRegistry(const std::vector<TenantConfig>& tenants) {

@@ -1,0 +1,19 @@
+// One request while the service handles it (shared by the endpoint files):
+// the request, where to answer, and the tenant once authenticated.
+#pragma once
+
+#include "service/service.h"
+
+namespace warden::service {
+
+struct Service::Call {
+  HttpRequest request;
+  std::shared_ptr<Responder> responder;
+  Tenant* tenant = nullptr;
+
+  void reply(HttpResponse response) { responder->send(std::move(response)); }
+  void fail(const ApiError& error) { reply(errorResponse(request, error)); }
+  void ok(http::status status, const nlohmann::json& body) { reply(jsonResponse(request, status, body)); }
+};
+
+}  // namespace warden::service
