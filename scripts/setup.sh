@@ -28,6 +28,9 @@ readonly PACKAGES=(
   wasi-libc           # C library for wasm32-wasi programs (bench/ hello.wasm)
   libclang-rt-19-dev-wasm32 # clang-19's wasm32 builtins (compiler-rt)
   python3             # bench/run.py, the benchmark runner and its ctest smoke check
+  libboost1.81-dev    # warden serve: Beast/Asio HTTP server (header-only; not libboost-all-dev, which is 1.74)
+  wrk                 # bench/service: HTTP load generator for the execution service
+  libxxhash-dev       # snapshots: the fast digest that ties a snapshot file to its module
 )
 
 # Prints each package of PACKAGES that is not fully installed (one dpkg call).
