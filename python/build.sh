@@ -10,6 +10,8 @@
 # Output, cached outside git and keyed by a hash of the recipe files:
 #   ${WARDEN_CACHE:-$HOME/.cache/warden}/python-<hash>/
 #     python.wasm            stripped interpreter (wasm32-wasi command)
+#     python-driver.wasm     the same interpreter as a reactor with the snapshot
+#                            driver's exports (warden_driver.c, driver.mk)
 #     lib/python3.11/        trimmed standard library, .py + precompiled __pycache__
 #     testlib/test/          CPython's Lib/test, for the regrtest oracle only
 #     share/zoneinfo/        IANA tz database (Debian's tzdata) for zoneinfo
@@ -23,7 +25,7 @@ set -euo pipefail
 
 readonly RECIPE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # Everything that decides the output; changing any of them makes a new entry.
-readonly RECIPE_FILES=(build.sh config.site sqlite-wasi-compat.h stdlib-trim.txt)
+readonly RECIPE_FILES=(build.sh config.site sqlite-wasi-compat.h stdlib-trim.txt warden_driver.c driver.mk)
 readonly CACHE_ROOT=${WARDEN_CACHE:-$HOME/.cache/warden}
 readonly JOBS=${WARDEN_PYTHON_JOBS:-2}
 readonly PY_VERSION=3.11.2
@@ -42,7 +44,7 @@ recipe_hash() {
 
 readonly OUT=$CACHE_ROOT/python-$(recipe_hash)
 
-is_complete() { [[ -f $OUT/python.wasm && -d $OUT/lib/python3.11 && -f $OUT/BUILD-INFO ]]; }
+is_complete() { [[ -f $OUT/python.wasm && -f $OUT/python-driver.wasm && -d $OUT/lib/python3.11 && -f $OUT/BUILD-INFO ]]; }
 
 START=$(date +%s)
 stage() { printf '[python-wasi %4ds] %s\n' $(($(date +%s) - START)) "$*" >&2; }
@@ -227,6 +229,7 @@ write_build_info() {
     echo "compiler: $(clang-19 --version | head -n1)"
     echo "wasi-libc: $(dpkg-query -W -f='${Version}' wasi-libc 2>/dev/null || echo unknown)"
     echo "python.wasm-bytes: $(stat -c %s "$STAGE/python.wasm")"
+    echo "python-driver.wasm-bytes: $(stat -c %s "$STAGE/python-driver.wasm")"
     echo "stdlib-bytes: $(du -sb "$STAGE/lib" | cut -f1)"
     echo "build-seconds: $(($(date +%s) - START))"
     echo "built: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -237,7 +240,8 @@ build() {
   check_tools
   mkdir -p "$CACHE_ROOT"
   WORK=$(mktemp -d "$CACHE_ROOT/.python-work.XXXXXX")
-  trap 'rm -rf "$WORK"' EXIT
+  # WARDEN_PYTHON_KEEP_WORK=1 keeps the build tree (to iterate on the driver).
+  if [[ -z ${WARDEN_PYTHON_KEEP_WORK:-} ]]; then trap 'rm -rf "$WORK"' EXIT; fi
   mkdir -p "$WORK/logs"
   SYSROOT=$WORK/sysroot
   DEPS=$WORK/deps
@@ -266,11 +270,17 @@ build() {
   stage "compile CPython (make -j$JOBS)"
   run_logged make make -C "$PYSRC/builddir/wasi" -j"$JOBS" all
 
+  stage "link the snapshot driver (python-driver.wasm)"
+  run_logged driver make -C "$PYSRC/builddir/wasi" -f Makefile -f "$RECIPE_DIR/driver.mk" \
+    WARDEN_DRIVER_SRC="$RECIPE_DIR/warden_driver.c" python-driver.wasm
+
   stage "install, strip, trim the standard library"
   run_logged install install_python
   mkdir -p "$STAGE/lib" "$STAGE/testlib"
   cp "$PYSRC/builddir/wasi/python.wasm" "$STAGE/python.wasm"
   wasm-strip "$STAGE/python.wasm"
+  cp "$PYSRC/builddir/wasi/python-driver.wasm" "$STAGE/python-driver.wasm"
+  wasm-strip "$STAGE/python-driver.wasm"
   cp -a "$WORK/install/usr/local/lib/python3.11" "$STAGE/lib/python3.11"
   cp -a "$PYSRC/Lib/test" "$STAGE/testlib/test"
   trim_stdlib "$STAGE/lib/python3.11"
@@ -292,7 +302,17 @@ main() {
       is_complete || exit 1
       ;;
     --print-dir | "")
-      is_complete || build
+      if ! is_complete; then
+        # One build at a time per cache: a second caller waits for the first
+        # and then finds the entry complete.
+        mkdir -p "$CACHE_ROOT"
+        exec 9>"$CACHE_ROOT/.python-build.lock"
+        if ! flock -n 9; then
+          stage "another build of this recipe is running; waiting for it"
+          flock 9
+        fi
+        is_complete || build
+      fi
       ;;
     *)
       echo "usage: python/build.sh [--print-dir|--check]" >&2

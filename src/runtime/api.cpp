@@ -53,6 +53,12 @@ FunctionInstance* Store::createHostFunction(FuncType type, HostFunction fn) {
   return adoptFunction(std::move(f));
 }
 
+Expect<MemoryInstance*> Store::createMappedMemory(MemoryType type, const MemoryImageSource& source, uint64_t bytes) {
+  auto mem = WARDEN_TRY(MemoryInstance::createMapped(type, memory_limit_pages_, source.fd, source.offset, bytes));
+  memories_.push_back(std::move(mem));
+  return memories_.back().get();
+}
+
 Expect<MemoryInstance*> Store::createMemory(MemoryType type) {
   auto mem = WARDEN_TRY(MemoryInstance::create(type, memory_limit_pages_));
   memories_.push_back(std::move(mem));
@@ -206,7 +212,7 @@ Value evalConst(const ConstExpr& e, const Instance& inst) {
 
 }  // namespace
 
-Expect<Instance*> Linker::instantiate(Store& store, std::shared_ptr<const Module> module_ptr) const {
+Expect<std::unique_ptr<Instance>> Linker::link(Store& store, const std::shared_ptr<const Module>& module_ptr) const {
   const Module& module = *module_ptr;
   Engine& engine = store.engine();
 
@@ -245,6 +251,13 @@ Expect<Instance*> Linker::instantiate(Store& store, std::shared_ptr<const Module
     f->code = module.initialCode(i);
     inst.funcs.push_back(store.adoptFunction(std::move(f)));
   }
+  return owned;
+}
+
+Expect<Instance*> Linker::instantiate(Store& store, std::shared_ptr<const Module> module_ptr) const {
+  const Module& module = *module_ptr;
+  std::unique_ptr<Instance> owned = WARDEN_TRY(link(store, module_ptr));
+  Instance& inst = *owned;
   for (const TableType& t : module.tables) inst.tables.push_back(WARDEN_TRY(store.createTable(t)));
   for (const MemoryType& m : module.memories) inst.memories.push_back(WARDEN_TRY(store.createMemory(m)));
   for (const Global& g : module.globals) {
@@ -298,6 +311,55 @@ Expect<Instance*> Linker::instantiate(Store& store, std::shared_ptr<const Module
   if (module.start) {
     FunctionInstance& start = *inst.funcs[*module.start];
     WARDEN_TRY(invokeFunction(store, store.exec(), start, {}, {}));
+  }
+  return instance;
+}
+
+Expect<Instance*> Linker::instantiateImage(Store& store, std::shared_ptr<const Module> module_ptr, const InstanceImage& image,
+                                           std::span<const MemoryImageSource> memories) const {
+  const Module& module = *module_ptr;
+  if (image.globals.size() != module.globals.size() || image.tables.size() != module.tables.size() ||
+      image.memory_bytes.size() != module.memories.size() || memories.size() != module.memories.size() ||
+      image.elem_dropped.size() != module.elems.size() || image.data_dropped.size() != module.datas.size())
+    return fail(ErrorCode::HostError, "the instance image does not match the module");
+  std::unique_ptr<Instance> owned = WARDEN_TRY(link(store, module_ptr));
+  Instance& inst = *owned;
+  auto refOf = [&](InstanceImage::FuncIndex index) -> Expect<Ref> {
+    if (index < 0) return kNullRef;
+    if (uint64_t(index) >= inst.funcs.size()) return fail(ErrorCode::HostError, "the instance image names a missing function");
+    return reinterpret_cast<Ref>(inst.funcs[index]);
+  };
+
+  for (size_t i = 0; i < module.tables.size(); ++i) {
+    TableType type = module.tables[i];
+    TableInstance* table = WARDEN_TRY(store.createTable(type));
+    const std::vector<InstanceImage::FuncIndex>& elems = image.tables[i];
+    table->elems.resize(elems.size());
+    for (size_t e = 0; e < elems.size(); ++e) table->elems[e] = WARDEN_TRY(refOf(elems[e]));
+    inst.tables.push_back(table);
+  }
+  for (size_t i = 0; i < module.memories.size(); ++i)
+    inst.memories.push_back(WARDEN_TRY(store.createMappedMemory(module.memories[i], memories[i], image.memory_bytes[i])));
+  for (size_t i = 0; i < module.globals.size(); ++i) {
+    const InstanceImage::Global& saved = image.globals[i];
+    Value value = module.globals[i].type.type == ValType::FuncRef ? Value::fromRef(WARDEN_TRY(refOf(saved.func))) : saved.value;
+    inst.globals.push_back(store.createGlobal(module.globals[i].type, value, saved.value_hi));
+  }
+  Instance* instance = store.adoptInstance(std::move(owned));
+
+  // Segments: only the passive ones not yet dropped still hold anything.
+  inst.elems.resize(module.elems.size());
+  for (size_t i = 0; i < module.elems.size(); ++i) {
+    const ElemSegment& seg = module.elems[i];
+    inst.elems[i].type = seg.type;
+    if (seg.mode != SegmentMode::Passive || image.elem_dropped[i]) continue;
+    for (const ConstExpr& item : seg.items) inst.elems[i].refs.push_back(evalConst(item, inst).ref);
+  }
+  inst.datas.resize(module.datas.size());
+  for (size_t i = 0; i < module.datas.size(); ++i) {
+    const DataSegment& seg = module.datas[i];
+    if (seg.mode != SegmentMode::Passive || image.data_dropped[i]) continue;
+    inst.datas[i].bytes = std::span<const uint8_t>(module.bytes.data() + seg.bytes_offset, seg.bytes_size);
   }
   return instance;
 }

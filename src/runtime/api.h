@@ -26,6 +26,7 @@
 
 #include "runtime/error.h"
 #include "runtime/exec_context.h"
+#include "runtime/instance_image.h"
 #include "runtime/module.h"
 #include "runtime/objects.h"
 #include "runtime/types.h"
@@ -90,6 +91,8 @@ class Store {
 
   FunctionInstance* createHostFunction(FuncType type, HostFunction fn);
   Expect<MemoryInstance*> createMemory(MemoryType type);
+  // A memory mapping `source` copy-on-write (MemoryInstance::createMapped).
+  Expect<MemoryInstance*> createMappedMemory(MemoryType type, const MemoryImageSource& source, uint64_t bytes);
   Expect<TableInstance*> createTable(TableType type, Ref init = kNullRef);
   // `value_hi` is the high 64 bits of a v128 global (ignored otherwise).
   GlobalInstance* createGlobal(GlobalType type, Value value, Value value_hi = Value::zero());
@@ -134,7 +137,18 @@ class Linker {
   // spec requires.
   Expect<Instance*> instantiate(Store& store, std::shared_ptr<const Module> module) const;
 
+  // Instantiates `module` in the state `image` captured (captureInstance),
+  // with its memories mapped from `memories` (one per defined memory):
+  // imports are resolved as above, but no segment is applied and no start
+  // function runs — the image already holds their effects.
+  Expect<Instance*> instantiateImage(Store& store, std::shared_ptr<const Module> module, const InstanceImage& image,
+                                     std::span<const MemoryImageSource> memories) const;
+
  private:
+  // Step one of both: resolves the imports and creates the instance with
+  // its functions (not yet adopted by the store).
+  Expect<std::unique_ptr<Instance>> link(Store& store, const std::shared_ptr<const Module>& module) const;
+
   std::map<std::pair<std::string, std::string>, Extern, std::less<>> defs_;
 };
 

@@ -30,6 +30,25 @@ Expect<std::unique_ptr<MemoryInstance>> MemoryInstance::create(MemoryType type, 
   return mem;
 }
 
+Expect<std::unique_ptr<MemoryInstance>> MemoryInstance::createMapped(MemoryType type, uint64_t limit_pages, int fd,
+                                                                    uint64_t offset, uint64_t bytes) {
+  uint64_t pages = bytes / kPageSize;
+  if (bytes % kPageSize != 0 || pages < type.limits.min || pages > type.limits.max.value_or(kMaxPages))
+    return fail(ErrorCode::HostError, fmt::format("a memory image of {} bytes does not fit the memory's type", bytes));
+  if (pages > limit_pages)
+    return fail(ErrorCode::HostError, fmt::format("memory of {} pages exceeds the limit of {} pages", pages, limit_pages));
+  MemoryType empty = type;
+  empty.limits.min = 0;
+  auto mem = WARDEN_TRY(create(empty, limit_pages));
+  mem->type = type;
+  if (bytes > 0) {
+    void* p = mmap(mem->base, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd, off_t(offset));
+    if (p == MAP_FAILED) return fail(ErrorCode::HostError, "cannot map a memory image");
+    mem->size = bytes;
+  }
+  return mem;
+}
+
 MemoryInstance::~MemoryInstance() {
   if (base) munmap(base, reserved);
 }

@@ -32,6 +32,12 @@ struct MemoryInstance {
   bool grow_denied_by_limit = false; // a grow failed only because of limit_pages
 
   static Expect<std::unique_ptr<MemoryInstance>> create(MemoryType type, uint64_t limit_pages = kMaxPages);
+  // A memory whose first `bytes` (a multiple of the page size) map `fd` at
+  // `offset` privately: pages are shared with every other mapping of the
+  // file until written (copy-on-write), so restoring a snapshot copies
+  // nothing. Grows like any other memory.
+  static Expect<std::unique_ptr<MemoryInstance>> createMapped(MemoryType type, uint64_t limit_pages, int fd,
+                                                              uint64_t offset, uint64_t bytes);
   ~MemoryInstance();
   MemoryInstance() = default;
   MemoryInstance(const MemoryInstance&) = delete;

@@ -1,12 +1,17 @@
 #include "sandbox/python_runtime.h"
 
+#include <cstring>
 #include <filesystem>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
-#include "support/host_io.h"
+#include "sandbox/module_digest.h"
 #include "sandbox/python_home.h"
 #include "sandbox/sandbox.h"
+#include "sandbox/sandbox_pool.h"
+#include "sandbox/snapshot.h"
+#include "support/host_io.h"
 
 namespace warden::sandbox {
 
@@ -16,65 +21,156 @@ namespace {
 
 Error hostError(std::string detail) { return Error(ErrorCode::HostError, std::move(detail)); }
 
-// What every Python sandbox is granted; nothing else is visible.
-wasi::WasiConfig pythonConfig(const PythonRuntimeOptions& options, const Request& request) {
+// The descriptors every Python sandbox has, in this order (the snapshot
+// records the order; a request's work directory comes after them).
+wasi::WasiConfig baseConfig(const PythonRuntimeOptions& options) {
   wasi::WasiConfig config;
   config.preopenDir((fs::path(options.home) / "lib").string(), std::string(kPythonLibGuestPath), true);
   config.preopenDir((fs::path(options.home) / "share" / "zoneinfo").string(), std::string(kZoneinfoGuestPath), true);
-  if (!request.work_dir.empty()) config.preopenDir(request.work_dir, std::string(kWorkDir), false);
-  for (const auto& [key, value] : request.env) config.env(key, value);
-  wasi::WasiLimits limits;
-  limits.max_fds = request.limits.max_fds;
-  config.limits(limits);
+  config.arg("python");
   return config;
 }
 
-std::optional<uint64_t> memoryCap(const PythonRuntimeOptions& options, const Request& request) {
-  return request.limits.memory_bytes.value_or(options.default_memory_bytes);
+// The driver's control variable for the working directory (removed from
+// the environment the program sees; python/warden_driver.c).
+constexpr const char* kCwdVariable = "WARDEN_CWD";
+
+Result internalError(std::string message) {
+  Result r;
+  r.status = Status::Internal;
+  r.exit_code = wasi::exit_status::kWardenError;
+  r.message = std::move(message);
+  return r;
+}
+
+// Copies `text` into the guest (warden_alloc) and returns its address; the
+// driver frees it.
+Expect<uint32_t> placeText(Sandbox& box, std::string_view text) {
+  std::optional<Extern> alloc = getExport(box.instance(), "warden_alloc");
+  if (!alloc || alloc->kind != ExternKind::Func) return std::unexpected(hostError("python-driver.wasm has no warden_alloc"));
+  box.store().setFuel(std::nullopt);
+  std::vector<Value> args = {Value::fromI32(uint32_t(text.size()))};
+  std::vector<Value> ptr = WARDEN_TRY(invoke(box.store(), *alloc->func, args));
+  MemoryInstance* memory = box.memory();
+  uint32_t address = ptr[0].i32;
+  if (address == 0 || !memory || !memory->inBounds(address, text.size()))
+    return std::unexpected(hostError("the sandbox has no memory left for the program text"));
+  std::memcpy(memory->base + address, text.data(), text.size());
+  return address;
+}
+
+// Runs `text` through the driver's warden_run in `box`. `returned` says
+// whether the call came back (rather than being stopped).
+Result runInDriver(Sandbox& box, PythonEntry entry, std::string_view text, const Request& request, uint64_t memory_cap,
+                   bool* returned = nullptr) {
+  Expect<uint32_t> address = placeText(box, text);
+  if (!address) return internalError(fmt::format("error: {}", address.error().message()));
+  Limits limits = request.limits;
+  limits.memory_bytes = memory_cap;
+  std::vector<Value> args = {Value::fromI32(uint32_t(entry)), Value::fromI32(*address), Value::fromI32(uint32_t(text.size()))};
+  std::vector<Value> results;
+  Result result = box.run("warden_run", args, request.stdin_data, request.on_output, limits, &results, true);
+  if (returned) *returned = !results.empty();
+  return result;
 }
 
 }  // namespace
 
+PythonRuntime::PythonRuntime(Engine& engine, PythonRuntimeOptions options) : engine_(engine), options_(std::move(options)) {}
 PythonRuntime::~PythonRuntime() = default;
 PythonSession::~PythonSession() = default;
+
+uint64_t PythonRuntime::memoryCap(const Request& request) const {
+  return request.limits.memory_bytes.value_or(options_.default_memory_bytes);
+}
 
 Expect<std::unique_ptr<PythonRuntime>> PythonRuntime::create(Engine& engine, PythonRuntimeOptions options) {
   if (!isPythonHome(options.home))
     return std::unexpected(hostError(fmt::format("no CPython for WASI in \"{}\" (build it with python/build.sh)", options.home)));
+  std::string driver = (fs::path(options.home) / "python-driver.wasm").string();
+  if (!fs::is_regular_file(driver))
+    return std::unexpected(hostError(fmt::format("{} is missing: rebuild with python/build.sh", driver)));
   std::unique_ptr<PythonRuntime> runtime(new PythonRuntime(engine, std::move(options)));
-  std::vector<uint8_t> bytes = WARDEN_TRY(readFileBytes((fs::path(runtime->options_.home) / "python.wasm").string()));
-  runtime->module_ = WARDEN_TRY(compileModule(engine, bytes));
+  std::vector<uint8_t> bytes = WARDEN_TRY(readFileBytes(driver));
+  std::string digest = moduleDigest(bytes);
+
+  if (!runtime->options_.snapshot_file.empty()) {
+    runtime->snapshot_ = WARDEN_TRY(Snapshot::load(runtime->options_.snapshot_file));
+    if (runtime->snapshot_->moduleDigest() != digest)
+      return std::unexpected(hostError(fmt::format("{} was made from another CPython build (its module digest differs); "
+                                                   "make it again with `warden snapshot create`",
+                                                   runtime->options_.snapshot_file)));
+    // The bytes are the ones validated in full when the snapshot was made.
+    runtime->module_ = WARDEN_TRY(compileModuleLazily(engine, bytes));
+  } else {
+    runtime->module_ = WARDEN_TRY(compileModule(engine, bytes));
+    WARDEN_TRY(runtime->makeSnapshot(bytes, digest));
+  }
+  if (runtime->options_.pool_size > 0) {
+    PythonRuntime* self = runtime.get();
+    runtime->pool_ = std::make_unique<SandboxPool>([self] { return self->restore(); }, runtime->options_.pool_size);
+  }
   return runtime;
 }
 
-Result PythonRuntime::run(std::string_view code, const Request& request) {
-  // Until the snapshot driver lands: CPython's own main, `python -c CODE`,
-  // in a fresh instance, changing to the work directory first.
-  wasi::WasiConfig config = pythonConfig(options_, request);
-  std::string source = request.work_dir.empty() ? std::string(code)
-                                                : fmt::format("import os; os.chdir('{}')\n{}", kWorkDir, code);
-  config.arg("python").arg("-c").arg(source);
-  for (const std::string& a : request.args) config.arg(a);
-  Limits limits = request.limits;
-  limits.memory_bytes = memoryCap(options_, request);
-  Expect<std::unique_ptr<Sandbox>> box = Sandbox::create(engine_, module_, std::move(config), limits.memory_bytes);
-  if (!box) {
-    Result failed;
-    failed.exit_code = wasi::exit_status::kWardenError;
-    failed.message = fmt::format("error: {}", box.error().message());
-    return failed;
+Expect<void> PythonRuntime::makeSnapshot(std::span<const uint8_t>, const std::string& digest) {
+  auto started = std::chrono::steady_clock::now();
+  wasi::WasiConfig config = baseConfig(options_);
+  if (!options_.preload.empty()) config.env("WARDEN_PRELOAD", fmt::format("{}", fmt::join(options_.preload, ",")));
+  std::unique_ptr<Sandbox> box = WARDEN_TRY(Sandbox::create(engine_, module_, std::move(config), std::nullopt));
+  Limits limits;
+  for (const char* entry : {"_initialize", "warden_init"}) {
+    Result started_python = box->run(entry, {}, "", nullptr, limits, nullptr, true);
+    if (started_python.status != Status::Ok) {
+      std::string why = started_python.message.empty() ? started_python.stderr_data : started_python.message;
+      return std::unexpected(hostError(fmt::format("CPython did not start ({}): {}", entry, why)));
+    }
   }
-  return (*box)->run("_start", {}, request.stdin_data, request.on_output, limits);
+  // The environment the snapshot saw goes with it: a restore replaces it.
+  snapshot_ = WARDEN_TRY(Snapshot::capture(*box, digest, {{"preload", options_.preload}}));
+  init_duration_ = std::chrono::steady_clock::now() - started;
+  return {};
+}
+
+Expect<std::unique_ptr<Sandbox>> PythonRuntime::restore() const {
+  return snapshot_->restore(engine_, module_, baseConfig(options_), std::nullopt);
+}
+
+Expect<std::unique_ptr<Sandbox>> PythonRuntime::acquire(const Request& request) {
+  std::unique_ptr<Sandbox> box = pool_ ? WARDEN_TRY(pool_->acquire()) : WARDEN_TRY(restore());
+  std::vector<std::string> args = {"python"};
+  args.insert(args.end(), request.args.begin(), request.args.end());
+  std::vector<std::pair<std::string, std::string>> env = request.env;
+  std::vector<wasi::Preopen> preopens;
+  if (!request.work_dir.empty()) {
+    preopens.push_back({request.work_dir, std::string(kWorkDir), false});
+    env.emplace_back(kCwdVariable, std::string(kWorkDir));
+  }
+  WARDEN_TRY(box->wasi().assign(std::move(args), std::move(env), preopens));
+  return box;
+}
+
+Result PythonRuntime::run(PythonEntry entry, std::string_view text, const Request& request) {
+  Expect<std::unique_ptr<Sandbox>> box = acquire(request);
+  if (!box) return internalError(fmt::format("error: {}", box.error().message()));
+  return runInDriver(**box, entry, text, request, memoryCap(request));
 }
 
 Expect<std::unique_ptr<PythonSession>> PythonRuntime::openSession(const Request& request) {
-  return std::unexpected(hostError("Python sessions need the snapshot driver (not built yet)"));
+  std::unique_ptr<PythonSession> session(new PythonSession());
+  session->runtime_ = this;
+  session->sandbox_ = WARDEN_TRY(acquire(request));
+  return session;
 }
 
 Result PythonSession::run(std::string_view code, const Request& request) {
-  Result failed;
-  failed.message = "error: session not open";
-  return failed;
+  if (!alive_) return internalError("error: the session has ended (an earlier run was stopped or exited)");
+  bool returned = false;
+  Result result = runInDriver(*sandbox_, PythonEntry::Source, code, request, runtime_->memoryCap(request), &returned);
+  if (!returned) alive_ = false;
+  return result;
 }
+
+Expect<void> PythonRuntime::saveSnapshot(const std::string& path) const { return snapshot_->save(path); }
 
 }  // namespace warden::sandbox

@@ -1,10 +1,18 @@
-// PythonRuntime: runs Python source in sandboxes, for the HTTP service and
-// the CLI. One per process and CPython build; thread-safe. Every sandbox
-// sees the standard library read-only (python_home.h), the request's work
-// directory read-write at /work (its current directory), exactly the
-// request's environment, and nothing else.
+// PythonRuntime: runs Python in sandboxes, for the HTTP service and the CLI.
+// One per process and CPython build; thread-safe.
+//
+// It starts CPython once (python-driver.wasm: python/warden_driver.c),
+// imports the preload modules, and snapshots that state (snapshot.h); every
+// run then gets a sandbox restored from the snapshot — copy-on-write, taken
+// from a pool of ready ones when there is one (sandbox_pool.h) — so a run
+// starts in about a millisecond instead of a fresh CPython start.
+//
+// Every sandbox sees the standard library read-only (python_home.h), the
+// request's work directory read-write at /work (its current directory),
+// exactly the request's environment, and nothing else.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -18,54 +26,88 @@
 namespace warden::sandbox {
 
 class Sandbox;
+class SandboxPool;
+class Snapshot;
 
 struct PythonRuntimeOptions {
   std::string home;  // python/build.sh's output directory (python_home.h)
   // Memory cap of a sandbox whose Request sets none.
   uint64_t default_memory_bytes = 512ull << 20;
+  // Modules imported before the snapshot is taken (e.g. json, re).
+  std::vector<std::string> preload;
+  // Restore from this snapshot file (`warden snapshot create`) instead of
+  // starting CPython; its module must be this home's python-driver.wasm.
+  std::string snapshot_file;
+  // Restored sandboxes kept ready by a background thread; 0 restores on demand.
+  size_t pool_size = 0;
 };
+
+// What a run executes, as `python -c`, `python -m` or `python SCRIPT` would.
+enum class PythonEntry : int32_t { Source = 0, Module = 1, Path = 2 };
 
 class PythonSession;
 
 class PythonRuntime {
  public:
-  // Loads and validates the CPython build (Host error naming what is missing).
+  // Loads the CPython build and makes (or loads) the snapshot. Host errors
+  // name what is missing; a failed start shows CPython's own message.
   static Expect<std::unique_ptr<PythonRuntime>> create(Engine& engine, PythonRuntimeOptions options);
   ~PythonRuntime();
 
   // Runs `code` as the __main__ module of a new sandbox that is discarded
   // afterwards. `request.args` become sys.argv[1:]. Thread-safe.
-  Result run(std::string_view code, const Request& request);
+  Result run(std::string_view code, const Request& request) { return run(PythonEntry::Source, code, request); }
+  // The same for a module name (-m) or a script path as the guest sees it.
+  Result run(PythonEntry entry, std::string_view text, const Request& request);
 
   // A sandbox kept alive between runs: globals, imported modules and files
-  // survive. Its environment, work directory and memory cap come from
-  // `request`; stdin, output and the other limits are given per run.
+  // survive. Its environment, work directory and args come from `request`;
+  // stdin, output and limits are given per run.
   Expect<std::unique_ptr<PythonSession>> openSession(const Request& request);
+
+  // A restored sandbox ready for `request` (the pool's, else a new one).
+  Expect<std::unique_ptr<Sandbox>> acquire(const Request& request);
+
+  Expect<void> saveSnapshot(const std::string& path) const;
+  const Snapshot& snapshot() const { return *snapshot_; }
+  // Time CPython took to start and preload when the snapshot was made here.
+  std::chrono::nanoseconds initDuration() const { return init_duration_; }
 
   Engine& engine() { return engine_; }
   const PythonRuntimeOptions& options() const { return options_; }
 
  private:
-  PythonRuntime(Engine& engine, PythonRuntimeOptions options) : engine_(engine), options_(std::move(options)) {}
+  PythonRuntime(Engine& engine, PythonRuntimeOptions options);
+  Expect<void> makeSnapshot(std::span<const uint8_t> bytes, const std::string& digest);
+  Expect<std::unique_ptr<Sandbox>> restore() const;
+  uint64_t memoryCap(const Request& request) const;
   friend class PythonSession;
 
   Engine& engine_;
   PythonRuntimeOptions options_;
-  std::shared_ptr<const Module> module_;  // python.wasm, compiled once
+  std::shared_ptr<const Module> module_;  // python-driver.wasm
+  std::shared_ptr<const Snapshot> snapshot_;
+  std::unique_ptr<SandboxPool> pool_;
+  std::chrono::nanoseconds init_duration_{0};
 };
 
 class PythonSession {
  public:
   ~PythonSession();
-  // Runs `code` in the session's __main__ namespace. Uses `request`'s
-  // stdin_data, on_output, args and limits (memory_bytes is fixed at open).
+  // Runs `code` in the session's __main__ namespace, with `request`'s
+  // stdin_data, on_output and limits. A run that does not return — it hit a
+  // limit, trapped or called os._exit — ends the session (its interpreter
+  // was stopped mid-instruction); later runs fail with status Internal.
   // One run at a time: the caller serialises.
   Result run(std::string_view code, const Request& request);
+  bool alive() const { return alive_; }
 
  private:
   friend class PythonRuntime;
   PythonSession() = default;
+  PythonRuntime* runtime_ = nullptr;
   std::unique_ptr<Sandbox> sandbox_;
+  bool alive_ = true;
 };
 
 }  // namespace warden::sandbox

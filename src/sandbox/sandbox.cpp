@@ -51,18 +51,25 @@ std::string sizeLabel(std::optional<uint64_t> bytes) { return bytes ? fmt::forma
 
 Expect<std::unique_ptr<Sandbox>> Sandbox::create(Engine& engine, std::shared_ptr<const Module> module,
                                                  wasi::WasiConfig config, std::optional<uint64_t> memory_cap_bytes) {
+  return create(engine, std::move(config), memory_cap_bytes,
+                [&module](const Linker& linker, Store& store) { return linker.instantiate(store, module); });
+}
+
+Expect<std::unique_ptr<Sandbox>> Sandbox::create(Engine& engine, wasi::WasiConfig config,
+                                                 std::optional<uint64_t> memory_cap_bytes, const Instantiate& instantiate) {
   std::unique_ptr<Sandbox> box(new Sandbox());
   box->store_ = std::make_unique<Store>(engine);
   box->store_->setMemoryLimitPages(capPages(memory_cap_bytes));
   box->wasi_ = WARDEN_TRY(wasi::WasiContext::create(std::move(config)));
   Linker linker;
   WARDEN_TRY(wasi::defineWasi(linker, *box->store_, *box->wasi_));
-  box->instance_ = WARDEN_TRY(linker.instantiate(*box->store_, std::move(module)));
+  box->instance_ = WARDEN_TRY(instantiate(linker, *box->store_));
   return box;
 }
 
 Result Sandbox::run(std::string_view name, std::span<const Value> args, const std::string& stdin_data,
-                    const OutputSink& on_output, const Limits& limits, std::vector<Value>* results) {
+                    const OutputSink& on_output, const Limits& limits, std::vector<Value>* results,
+                    bool returns_exit_status) {
   Result result;
   auto fail = [&](std::string message) {
     result.status = Status::Internal;
@@ -117,13 +124,20 @@ Result Sandbox::run(std::string_view name, std::span<const Value> args, const st
     result.memory_peak_bytes = std::max<uint64_t>(result.memory_peak_bytes, memory->size);
   }
   if (limits.fuel) result.fuel_used = *limits.fuel - store_->fuelRemaining().value_or(0);
-  if (returned && results) *results = *returned;
+  if (results) {
+    results->clear();
+    if (returned) *results = *returned;
+  }
 
   Expect<void> ran = returned ? Expect<void>{} : Expect<void>(std::unexpected(returned.error()));
   wasi::RunOutcome outcome = wasi::classifyRun(ran, *wasi_, labels);
   result.status = statusOf(outcome);
   result.exit_code = outcome.exit_status;
   result.message = outcome.message;
+  if (returned && returns_exit_status && returned->size() == 1) {
+    result.exit_code = int((*returned)[0].i32);
+    result.status = result.exit_code == 0 ? Status::Ok : Status::Error;
+  }
   // A guest that failed after a refused memory.grow (Python's MemoryError)
   // ran into the memory limit, whatever it printed.
   if (result.status == Status::Error && labels.memory_grow_denied) {

@@ -4,6 +4,7 @@
 // captured/streamed output and limits.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <span>
 #include <string_view>
@@ -24,11 +25,20 @@ class Sandbox {
   static Expect<std::unique_ptr<Sandbox>> create(Engine& engine, std::shared_ptr<const Module> module,
                                                  wasi::WasiConfig config, std::optional<uint64_t> memory_cap_bytes);
 
+  // The same, with the instance made by `instantiate` (a snapshot restore)
+  // from a Linker that holds the WASI functions.
+  using Instantiate = std::function<Expect<Instance*>(const Linker& linker, Store& store)>;
+  static Expect<std::unique_ptr<Sandbox>> create(Engine& engine, wasi::WasiConfig config,
+                                                 std::optional<uint64_t> memory_cap_bytes, const Instantiate& instantiate);
+
   // Calls the export `name` with `args` (slot layout) under `limits`, with
   // stdin from `stdin_data` and output captured into the Result (and
-  // streamed to `on_output` when set). Results go to `results` if given.
+  // streamed to `on_output` when set). Results go to `results` if given
+  // (left empty unless the call returned). With `returns_exit_status` the
+  // export's one i32 result is the guest's exit status.
   Result run(std::string_view name, std::span<const Value> args, const std::string& stdin_data,
-             const OutputSink& on_output, const Limits& limits, std::vector<Value>* results = nullptr);
+             const OutputSink& on_output, const Limits& limits, std::vector<Value>* results = nullptr,
+             bool returns_exit_status = false);
 
   Store& store() { return *store_; }
   Instance& instance() { return *instance_; }

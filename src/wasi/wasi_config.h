@@ -65,6 +65,8 @@ class WasiConfig {
     return *this;
   }
   WasiConfig& limits(WasiLimits value) { limits_ = value; return *this; }
+  WasiConfig& clearArgs() { args_.clear(); return *this; }
+  WasiConfig& clearEnv() { env_.clear(); return *this; }
   // Hands the guest a connected or listening socket (duplicated; the
   // caller keeps its own fd). It appears after the preopens.
   WasiConfig& socket(int host_fd) { sockets_.push_back(host_fd); return *this; }

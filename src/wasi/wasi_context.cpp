@@ -53,6 +53,55 @@ Expect<void> WasiContext::beginRun(const StdioSpec (&stdio)[3], const WasiLimits
   return {};
 }
 
+Expect<void> WasiContext::openPreopen(const Preopen& pre) {
+  int host = ::open(pre.host_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (host < 0)
+    return std::unexpected(hostError(fmt::format("cannot open directory {}: {}", pre.host_path, std::strerror(errno))));
+  auto entry = std::make_unique<FdEntry>();
+  entry->kind = FdEntry::Kind::Directory;
+  entry->filetype = Filetype::Directory;
+  entry->owned = OwnedFd(host);
+  entry->is_preopen = true;
+  entry->preopen_guest_path = pre.guest_path;
+  entry->read_only = pre.read_only;
+  // A read-only preopen still lists the write rights as inheritable, so that
+  // wasi-libc asks for them and path_open can answer EROFS instead of
+  // granting a descriptor that fails later.
+  entry->rights_base = pre.read_only ? rights::Directory & ~rights::Mutating : rights::Directory;
+  entry->rights_inheriting = rights::RegularFile | rights::Directory;
+  WasiResult<uint32_t> placed = fds_.insert(std::move(entry));
+  if (!placed) return std::unexpected(hostError("--max-fds is too small for the preopened directories"));
+  return {};
+}
+
+Expect<void> WasiContext::assign(std::vector<std::string> args, std::vector<std::pair<std::string, std::string>> env,
+                                 const std::vector<Preopen>& preopens) {
+  config_.clearArgs().clearEnv();
+  for (std::string& a : args) config_.arg(std::move(a));
+  for (auto& [key, value] : env) config_.env(std::move(key), std::move(value));
+  for (const Preopen& pre : preopens) {
+    config_.preopenDir(pre.host_path, pre.guest_path, pre.read_only);
+    WARDEN_TRY(openPreopen(pre));
+  }
+  return {};
+}
+
+std::vector<std::string> WasiContext::preopenGuestPaths() {
+  std::vector<std::string> paths;
+  for (uint32_t fd = 3;; ++fd) {
+    FdEntry* entry = fds_.get(fd);
+    if (!entry || !entry->is_preopen) break;
+    paths.push_back(entry->preopen_guest_path);
+  }
+  return paths;
+}
+
+bool WasiContext::onlyStdioAndPreopens() {
+  uint32_t open = 0;
+  for (uint32_t fd = 0; fd < 3; ++fd) open += fds_.get(fd) != nullptr;
+  return fds_.openCount() == open + preopenGuestPaths().size();
+}
+
 Expect<std::unique_ptr<FdEntry>> WasiContext::makeStdio(int fd) {
   const StdioSpec& spec = config_.stdio(fd);
   auto entry = std::make_unique<FdEntry>();
@@ -90,25 +139,7 @@ Expect<std::unique_ptr<FdEntry>> WasiContext::makeStdio(int fd) {
 }
 
 Expect<void> WasiContext::openPreopens() {
-  for (const Preopen& pre : config_.preopens()) {
-    int host = ::open(pre.host_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (host < 0)
-      return std::unexpected(hostError(fmt::format("cannot open directory {}: {}", pre.host_path, std::strerror(errno))));
-    auto entry = std::make_unique<FdEntry>();
-    entry->kind = FdEntry::Kind::Directory;
-    entry->filetype = Filetype::Directory;
-    entry->owned = OwnedFd(host);
-    entry->is_preopen = true;
-    entry->preopen_guest_path = pre.guest_path;
-    entry->read_only = pre.read_only;
-    // A read-only preopen still lists the write rights as inheritable, so that
-    // wasi-libc asks for them and path_open can answer EROFS instead of
-    // granting a descriptor that fails later.
-    entry->rights_base = pre.read_only ? rights::Directory & ~rights::Mutating : rights::Directory;
-    entry->rights_inheriting = rights::RegularFile | rights::Directory;
-    WasiResult<uint32_t> placed = fds_.insert(std::move(entry));
-    if (!placed) return std::unexpected(hostError("--max-fds is too small for the preopened directories"));
-  }
+  for (const Preopen& pre : config_.preopens()) WARDEN_TRY(openPreopen(pre));
   for (int host_fd : config_.sockets()) {
     int copy = fcntl(host_fd, F_DUPFD_CLOEXEC, 3);
     if (copy < 0) return std::unexpected(hostError(fmt::format("cannot duplicate socket fd {}: {}", host_fd, std::strerror(errno))));

@@ -31,6 +31,18 @@ class WasiContext {
   // the output/write limits become `limits` (max_fds stays), and the
   // counters and exit code start again from zero.
   Expect<void> beginRun(const StdioSpec (&stdio)[3], const WasiLimits& limits);
+
+  // Gives a context made ahead of time (a pooled, restored sandbox) the
+  // request it now serves: its args and environment replace the current
+  // ones, and `preopens` are opened after those already there.
+  Expect<void> assign(std::vector<std::string> args, std::vector<std::pair<std::string, std::string>> env,
+                      const std::vector<Preopen>& preopens);
+
+  // Guest paths of the preopened directories, in descriptor order.
+  std::vector<std::string> preopenGuestPaths();
+  // True when nothing but stdio and preopened directories is open (what a
+  // snapshot can record).
+  bool onlyStdioAndPreopens();
   FdTable& fds() { return fds_; }
 
   // Set by proc_exit, which then unwinds with ErrorCode::Exit.
@@ -51,6 +63,7 @@ class WasiContext {
       : config_(std::move(config)), fds_(config_.limits().max_fds) {}
   Expect<std::unique_ptr<FdEntry>> makeStdio(int fd);
   Expect<void> openPreopens();
+  Expect<void> openPreopen(const Preopen& pre);
 
   WasiConfig config_;
   FdTable fds_;

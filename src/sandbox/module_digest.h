@@ -1,0 +1,14 @@
+// A fast digest of a module's bytes (XXH3-128, hex), which ties a snapshot
+// to the exact module it was made from. Not a defence against a forged
+// snapshot: snapshot files are the operator's, trusted like the binary.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+namespace warden::sandbox {
+
+std::string moduleDigest(std::span<const uint8_t> bytes);
+
+}  // namespace warden::sandbox
