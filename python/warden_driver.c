@@ -11,7 +11,9 @@
 //   warden_run(kind, ptr, n) -> int
 //                                 runs source code (kind 0), a module by name
 //                                 (1, like -m) or a script by path (2) as
-//                                 __main__; frees ptr; returns the exit status
+//                                 __main__; frees ptr; returns the exit status.
+//                                 kind | 0x100 marks the sandbox's last run:
+//                                 atexit functions run after it, as at exit
 //
 // Everything that may differ between the snapshot and the run is read again
 // at each run: argv (sys.argv[1:] from the WASI args after argv[0]), the
@@ -32,7 +34,7 @@
 
 #define EXPORT(name) __attribute__((export_name(#name)))
 
-enum { RUN_SOURCE = 0, RUN_MODULE = 1, RUN_PATH = 2 };
+enum { RUN_SOURCE = 0, RUN_MODULE = 1, RUN_PATH = 2, RUN_LAST = 0x100 };
 
 // Preopened descriptors wasi-libc already knows (registered at start-up,
 // before the snapshot, or by an earlier run of this sandbox).
@@ -167,9 +169,22 @@ static int exit_status_of_system_exit(void) {
   return status;
 }
 
+// Runs the functions registered with atexit, as interpreter exit would.
+static void run_atexit_functions(void) {
+  PyObject* atexit = PyImport_ImportModule("atexit");
+  PyObject* ran = atexit ? PyObject_CallMethod(atexit, "_run_exitfuncs", NULL) : NULL;
+  Py_XDECREF(ran);
+  Py_XDECREF(atexit);
+  PyErr_Clear();
+}
+
 // The exit status after running: 0, SystemExit's status, or 1 with the
-// traceback printed for any other exception.
-static int finish(PyObject* result) {
+// traceback printed for any other exception. After the last run of a
+// sandbox the atexit functions run too.
+static int finish_run(PyObject* result, int last);
+static int finish(PyObject* result) { return finish_run(result, 0); }
+
+static int finish_run(PyObject* result, int last) {
   int status = 0;
   if (result) {
     Py_DECREF(result);
@@ -179,6 +194,7 @@ static int finish(PyObject* result) {
     PyErr_Print();  // also sets sys.last_traceback, as the REPL does
     status = 1;
   }
+  if (last) run_atexit_functions();
   // Output written so far reaches the host before the run returns.
   const char* streams[] = {"stdout", "stderr"};
   for (int i = 0; i < 2; ++i) {
@@ -238,7 +254,9 @@ EXPORT(warden_init) int warden_init(void) {
 
 EXPORT(warden_alloc) void* warden_alloc(size_t size) { return malloc(size ? size : 1); }
 
-EXPORT(warden_run) int warden_run(int kind, char* text, size_t length) {
+EXPORT(warden_run) int warden_run(int kind_and_flags, char* text, size_t length) {
+  int kind = kind_and_flags & 0xff;
+  int last = (kind_and_flags & RUN_LAST) != 0;
   register_new_preopens();
   PyObject* env = fresh_environment();
   static char cwd[1024];
@@ -293,5 +311,5 @@ EXPORT(warden_run) int warden_run(int kind, char* text, size_t length) {
     result = PyObject_CallFunction(runner, "O", source);
   }
   Py_DECREF(source);
-  return finish(result);
+  return finish_run(result, last);
 }

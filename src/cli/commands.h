@@ -31,6 +31,15 @@ int runWasiCommand(const RunOptions& options);
 int validateCommand(const std::string& file);
 int inspectCommand(const std::string& file);
 
+// `warden snapshot create`: CPython started once, saved (snapshot_command.cpp;
+// docs/SNAPSHOTS.md).
+struct SnapshotCreateOptions {
+  std::optional<std::string> python_home;
+  std::vector<std::string> preload;  // modules imported before the snapshot
+  std::string output;
+};
+int snapshotCreateCommand(const SnapshotCreateOptions& options);
+
 // `warden serve`: the HTTP execution service (serve_command.cpp; docs/SERVICE.md).
 struct ServeOptions {
   std::optional<std::string> listen;       // HOST:PORT, overrides the config's

@@ -94,6 +94,7 @@ int realMain(int argc, char** argv) {
   python_cmd->add_option("--max-output", python.run.max_output, "Cap on stdout+stderr bytes")->type_name("SIZE");
   python_cmd->add_option("--max-write", python.run.max_write, "Cap on bytes written to files")->type_name("SIZE");
   python_cmd->add_option("--max-fds", python.run.max_fds, "Cap on open descriptors (stdio and preopens included)")->type_name("N");
+  python_cmd->add_option("--snapshot", python.snapshot, "Start from this snapshot (`warden snapshot create`): -c, -m or a script only")->type_name("FILE");
   // Python's arguments, [-c CODE | -m MODULE | SCRIPT] [ARGS...]: from the first
   // one Warden does not know (or after "--"), everything goes to Python as is.
   python_cmd->prefix_command();
@@ -105,6 +106,14 @@ int realMain(int argc, char** argv) {
   serve_cmd->add_option("--config", serve.config, "JSON config: tenants, API keys, limits (none: one dev tenant, key printed)")->type_name("FILE");
   serve_cmd->add_option("--python-home", serve.python_home, "The recipe's output (default: $WARDEN_PYTHON_HOME, else python/build.sh)")->type_name("DIR");
   serve_cmd->add_option("--workers", serve.workers, "Execution threads (default: one per core)")->type_name("N");
+
+  SnapshotCreateOptions snapshot;
+  CLI::App* snapshot_cmd = app.add_subcommand("snapshot", "Snapshots of an initialised CPython (docs/SNAPSHOTS.md)");
+  snapshot_cmd->require_subcommand(1);
+  CLI::App* snapshot_create = snapshot_cmd->add_subcommand("create", "Start CPython once, import modules, save the state to a file");
+  snapshot_create->add_option("-o,--output", snapshot.output, "The snapshot file to write")->required()->type_name("FILE");
+  snapshot_create->add_option("--preload", snapshot.preload, "Modules to import first (comma-separated)")->delimiter(',')->type_name("MODULES");
+  snapshot_create->add_option("--python-home", snapshot.python_home, "The recipe's output (default: $WARDEN_PYTHON_HOME, else python/build.sh)")->type_name("DIR");
 
   std::string validate_file;
   CLI::App* validate_cmd = app.add_subcommand("validate", "Decode and validate a module; print `valid`");
@@ -140,6 +149,7 @@ int realMain(int argc, char** argv) {
     return pythonCommand(python);
   }
   if (*serve_cmd) return serveCommand(serve);
+  if (*snapshot_create) return snapshotCreateCommand(snapshot);
   if (*validate_cmd) return validateCommand(validate_file);
   if (*inspect_cmd) return inspectCommand(inspect_file);
   if (*wast_cmd) return wastCommand(wast);

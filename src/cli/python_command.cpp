@@ -37,6 +37,7 @@ std::vector<std::string> pythonArguments(std::vector<std::string> unparsed, int 
 }
 
 int pythonCommand(PythonOptions options) {
+  if (options.snapshot) return pythonFromSnapshot(options);
   std::string home = sandbox::locatePythonHome(options.python_home);
   if (home.empty() || !sandbox::isPythonHome(home)) {
     std::fputs(fmt::format("warden: error: no CPython for WASI found{}{}; build it with python/build.sh "

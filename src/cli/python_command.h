@@ -17,9 +17,12 @@ inline constexpr const char* kPythonDefaultMaxMemory = "512M";
 struct PythonOptions {
   RunOptions run;                          // file is set from the home; args are Python's
   std::optional<std::string> python_home;  // the recipe's output directory
+  std::optional<std::string> snapshot;     // run restored from this snapshot file
 };
 
 int pythonCommand(PythonOptions options);
+// `warden python --snapshot FILE ...` (snapshot_command.cpp).
+int pythonFromSnapshot(const PythonOptions& options);
 
 // CLI11 rejects positionals after "--" on a prefix command, so for
 // `warden python ... -- ARGS` the command line is parsed only up to the

@@ -35,13 +35,24 @@ std::string_view statusName(Status status);
 // Called on the thread that runs the guest.
 using OutputSink = std::function<void(int fd, std::string_view bytes)>;
 
+// A host directory the guest sees at `guest_path`.
+struct Mount {
+  std::string host_path;
+  std::string guest_path;
+  bool read_only = true;
+};
+
 struct Request {
   std::vector<std::string> args;  // the guest's argv after argv[0]
   std::vector<std::pair<std::string, std::string>> env;  // exactly the guest's environment
   // A host directory the guest sees read-write at kWorkDir (its cwd for
   // Python); none when empty.
   std::string work_dir;
+  std::vector<Mount> mounts;  // more directories (the CLI's --dir/--ro-dir)
   std::string stdin_data;
+  // The guest reads and writes Warden's own stdin/stdout/stderr (the CLI);
+  // stdin_data, on_output and the Result's captured output are then unused.
+  bool inherit_stdio = false;
   // Streams output when set; stdout/stderr are captured in the Result either way.
   OutputSink on_output;
   Limits limits;

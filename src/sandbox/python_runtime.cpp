@@ -59,17 +59,23 @@ Expect<uint32_t> placeText(Sandbox& box, std::string_view text) {
   return address;
 }
 
-// Runs `text` through the driver's warden_run in `box`. `returned` says
-// whether the call came back (rather than being stopped).
+// The driver's flag for a sandbox's last run: atexit functions run after it.
+constexpr uint32_t kLastRun = 0x100;
+
+// Runs `text` through the driver's warden_run in `box`; `last` for a
+// one-shot sandbox. `returned` says whether the call came back (rather
+// than being stopped).
 Result runInDriver(Sandbox& box, PythonEntry entry, std::string_view text, const Request& request, uint64_t memory_cap,
-                   bool* returned = nullptr) {
+                   bool last, bool* returned = nullptr) {
   Expect<uint32_t> address = placeText(box, text);
   if (!address) return internalError(fmt::format("error: {}", address.error().message()));
   Limits limits = request.limits;
   limits.memory_bytes = memory_cap;
-  std::vector<Value> args = {Value::fromI32(uint32_t(entry)), Value::fromI32(*address), Value::fromI32(uint32_t(text.size()))};
+  uint32_t kind = uint32_t(entry) | (last ? kLastRun : 0);
+  std::vector<Value> args = {Value::fromI32(kind), Value::fromI32(*address), Value::fromI32(uint32_t(text.size()))};
   std::vector<Value> results;
-  Result result = box.run("warden_run", args, request.stdin_data, request.on_output, limits, &results, true);
+  Result result =
+      box.run("warden_run", args, request.stdin_data, request.on_output, limits, &results, true, request.inherit_stdio);
   if (returned) *returned = !results.empty();
   return result;
 }
@@ -146,6 +152,7 @@ Expect<std::unique_ptr<Sandbox>> PythonRuntime::acquire(const Request& request) 
     preopens.push_back({request.work_dir, std::string(kWorkDir), false});
     env.emplace_back(kCwdVariable, std::string(kWorkDir));
   }
+  for (const Mount& mount : request.mounts) preopens.push_back({mount.host_path, mount.guest_path, mount.read_only});
   WARDEN_TRY(box->wasi().assign(std::move(args), std::move(env), preopens));
   return box;
 }
@@ -153,7 +160,7 @@ Expect<std::unique_ptr<Sandbox>> PythonRuntime::acquire(const Request& request) 
 Result PythonRuntime::run(PythonEntry entry, std::string_view text, const Request& request) {
   Expect<std::unique_ptr<Sandbox>> box = acquire(request);
   if (!box) return internalError(fmt::format("error: {}", box.error().message()));
-  return runInDriver(**box, entry, text, request, memoryCap(request));
+  return runInDriver(**box, entry, text, request, memoryCap(request), true);
 }
 
 Expect<std::unique_ptr<PythonSession>> PythonRuntime::openSession(const Request& request) {
@@ -166,7 +173,7 @@ Expect<std::unique_ptr<PythonSession>> PythonRuntime::openSession(const Request&
 Result PythonSession::run(std::string_view code, const Request& request) {
   if (!alive_) return internalError("error: the session has ended (an earlier run was stopped or exited)");
   bool returned = false;
-  Result result = runInDriver(*sandbox_, PythonEntry::Source, code, request, runtime_->memoryCap(request), &returned);
+  Result result = runInDriver(*sandbox_, PythonEntry::Source, code, request, runtime_->memoryCap(request), false, &returned);
   if (!returned) alive_ = false;
   return result;
 }

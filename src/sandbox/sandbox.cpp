@@ -69,7 +69,7 @@ Expect<std::unique_ptr<Sandbox>> Sandbox::create(Engine& engine, wasi::WasiConfi
 
 Result Sandbox::run(std::string_view name, std::span<const Value> args, const std::string& stdin_data,
                     const OutputSink& on_output, const Limits& limits, std::vector<Value>* results,
-                    bool returns_exit_status) {
+                    bool returns_exit_status, bool inherit_stdio) {
   Result result;
   auto fail = [&](std::string message) {
     result.status = Status::Internal;
@@ -89,6 +89,8 @@ Result Sandbox::run(std::string_view name, std::span<const Value> args, const st
     });
   };
   wasi::StdioSpec stdio[3] = {wasi::StdioSpec::memory(std::make_shared<std::string>(stdin_data)), capture(1), capture(2)};
+  if (inherit_stdio)
+    for (wasi::StdioSpec& spec : stdio) spec = wasi::StdioSpec::inherit();
   wasi::WasiLimits wasi_limits;
   wasi_limits.max_output_bytes = limits.output_bytes;
   wasi_limits.max_write_bytes = limits.write_bytes;

@@ -35,10 +35,11 @@ class Sandbox {
   // stdin from `stdin_data` and output captured into the Result (and
   // streamed to `on_output` when set). Results go to `results` if given
   // (left empty unless the call returned). With `returns_exit_status` the
-  // export's one i32 result is the guest's exit status.
+  // export's one i32 result is the guest's exit status. With
+  // `inherit_stdio` the guest uses this process's stdio instead.
   Result run(std::string_view name, std::span<const Value> args, const std::string& stdin_data,
              const OutputSink& on_output, const Limits& limits, std::vector<Value>* results = nullptr,
-             bool returns_exit_status = false);
+             bool returns_exit_status = false, bool inherit_stdio = false);
 
   Store& store() { return *store_; }
   Instance& instance() { return *instance_; }

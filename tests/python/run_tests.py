@@ -3,7 +3,7 @@
 their stdout (against NAME.expected), exit status and stderr.
 
     tests/python/run_tests.py [--runtime node|warden] [--home DIR] [--warden PATH]
-                              [-k SUBSTRING] [--update]
+                              [--snapshot FILE] [-k SUBSTRING] [--update]
 
 Each case may start with directives, one per comment line:
     # test: data-dir                 a fresh writable directory mapped to /data
@@ -15,7 +15,9 @@ Each case may start with directives, one per comment line:
     # test: warden-only              needs Warden's enforcement (limits, read-only
                                      preopens); not run under node
     # test: warden-options = ...     extra `warden python` options
-The case directory is mapped read-only to /tests. --update rewrites the
+The case directory is mapped read-only to /tests. With --snapshot, warden
+runs every case restored from that snapshot (`warden snapshot create`): a
+restored sandbox must behave exactly as a freshly started CPython. --update rewrites the
 .expected files from the current runtime's output. Last line: N passed, N failed.
 """
 import argparse
@@ -80,6 +82,8 @@ def command_for(args, spec, case, data_dir):
             cmd += ["--env", e]
         return cmd + ["--", f"/tests/{case.name}"] + spec["args"]
     cmd = [args.warden, "python", "--python-home", args.home, "--ro-dir", f"{CASES}::/tests"]
+    if args.snapshot:
+        cmd += ["--snapshot", args.snapshot]
     if data_dir:
         cmd += ["--dir", f"{data_dir}::/data"]
     for e in env:
@@ -130,6 +134,7 @@ def main():
     parser.add_argument("--runtime", choices=["node", "warden"], default="node")
     parser.add_argument("--home", help="the recipe's output (python/build.sh --print-dir)")
     parser.add_argument("--warden", default=str(REPO / "build" / "warden"))
+    parser.add_argument("--snapshot", help="warden only: run each case restored from this snapshot")
     parser.add_argument("-k", dest="pattern", default="", help="only cases whose name contains this")
     parser.add_argument("--update", action="store_true", help="rewrite the .expected files")
     args = parser.parse_args()
