@@ -62,8 +62,10 @@ void Service::execute(const std::shared_ptr<Call>& call, ExecutionSpec spec, std
     auto on_start = [&] {
       if (stream) call->responder->startStream(http::status::ok, "application/x-ndjson");
     };
+    running_.fetch_add(1);
     auto outcome = session ? runner_.runInSession(*session, *shared_spec, sink, on_start)
                            : runner_.run(*shared_spec, sink, on_start);
+    running_.fetch_sub(1);  // before answering, so a client that reads /metrics next sees it
     if (session) {
       session->executions.fetch_add(1);
       session->touch();
@@ -83,7 +85,7 @@ void Service::execute(const std::shared_ptr<Call>& call, ExecutionSpec spec, std
       answer.erase("stderr");
       answer["type"] = "result";
       call->responder->streamChunk(dumpJson(answer) + "\n");
-      call->responder->endStream();
+      call->endStream();
       return;
     }
     call->ok(result.status == sandbox::Status::Internal ? http::status::internal_server_error : http::status::ok, answer);

@@ -77,6 +77,7 @@ std::expected<ExecutionOutcome, ApiError> ExecutionRunner::runInSession(Session&
     return std::unexpected(ApiError{409, "file_conflict", written.error(), "files"});
   DirSnapshot before = snapshotDir(session.dir.path());
   sandbox::Request request = makeRequest(spec, session.dir.path(), on_output);
+  request.limits.memory_bytes = session.memory_bytes;  // fixed when the session opened
   on_start();
   ExecutionOutcome outcome;
   outcome.result = session.python->run(spec.code, request);

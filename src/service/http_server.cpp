@@ -3,6 +3,7 @@
 #include <atomic>
 #include <deque>
 #include <optional>
+#include <vector>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -100,6 +101,7 @@ class Connection : public Responder, public std::enable_shared_from_this<Connect
       keep_alive_ = false;
       method_ = "?";
       target_ = "?";
+      drain_before_close_ = true;
       if (ec == http::error::body_limit)
         return writeWhole(errorResponse(bare, {413, "body_too_large", fmt::format("the body is larger than {} bytes", limits_.max_body_bytes), "body"}));
       if (ec == http::error::header_limit)
@@ -168,8 +170,28 @@ class Connection : public Responder, public std::enable_shared_from_this<Connect
     if (ec) entry["write_error"] = ec.message();
     writeLog(std::move(entry));
     bytes_ = 0;
-    if (ec || !keep_alive_) return close();
+    if (ec) return close();
+    if (drain_before_close_) return drainAndClose();
+    if (!keep_alive_) return close();
     readRequest();
+  }
+
+  // After refusing a request whose body is still arriving (413), stop
+  // sending and read and discard what the client still sends, for at most
+  // read_timeout: closing at once would reset the connection and most
+  // clients would report a broken pipe instead of the answer.
+  void drainAndClose() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(limits_.read_timeout);
+    drain_buffer_.resize(64 << 10);
+    drainSome();
+  }
+  void drainSome() {
+    stream_.async_read_some(net::buffer(drain_buffer_), [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) return self->close();
+      self->drainSome();
+    });
   }
 
   void close() {
@@ -196,6 +218,8 @@ class Connection : public Responder, public std::enable_shared_from_this<Connect
   bool writing_ = false;
   bool last_queued_ = false;
   std::atomic<bool> gone_{false};
+  bool drain_before_close_ = false;
+  std::vector<char> drain_buffer_;
 };
 
 }  // namespace

@@ -82,8 +82,8 @@ void Service::dispatch(const std::shared_ptr<Call>& call, const Route& route) {
 }
 
 bool Service::submit(const std::shared_ptr<Call>& call, std::function<void()> job) {
-  std::shared_ptr<ExecutionSlot> slot = ExecutionSlot::acquire(*call->tenant);
-  if (!slot) {
+  call->slot = ExecutionSlot::acquire(*call->tenant);
+  if (!call->slot) {
     metrics_.recordRejected("concurrency");
     ApiError error{429, "too_many_concurrent",
                    fmt::format("this tenant already has {} executions in flight", call->tenant->config.max_concurrent), ""};
@@ -91,11 +91,7 @@ bool Service::submit(const std::shared_ptr<Call>& call, std::function<void()> jo
     call->fail(error);
     return false;
   }
-  bool queued = pool_.submit([this, slot, job = std::move(job)] {
-    running_.fetch_add(1);
-    job();
-    running_.fetch_sub(1);
-  });
+  bool queued = pool_.submit(std::move(job));
   if (!queued) {
     metrics_.recordRejected("queue_full");
     ApiError error{503, "overloaded", "every worker is busy and the queue is full; retry shortly", ""};

@@ -10,8 +10,18 @@ struct Service::Call {
   HttpRequest request;
   std::shared_ptr<Responder> responder;
   Tenant* tenant = nullptr;
+  // The tenant's concurrency slot while queued or running; freed just before
+  // the answer goes out, so a client that waits for it may send the next.
+  std::shared_ptr<ExecutionSlot> slot;
 
-  void reply(HttpResponse response) { responder->send(std::move(response)); }
+  void reply(HttpResponse response) {
+    slot.reset();
+    responder->send(std::move(response));
+  }
+  void endStream() {
+    slot.reset();
+    responder->endStream();
+  }
   void fail(const ApiError& error) { reply(errorResponse(request, error)); }
   void ok(http::status status, const nlohmann::json& body) { reply(jsonResponse(request, status, body)); }
 };
