@@ -178,6 +178,11 @@ Result PythonSession::run(std::string_view code, const Request& request) {
   return result;
 }
 
+size_t PythonRuntime::pooledReady() const { return pool_ ? pool_->ready() : 0; }
+void PythonRuntime::waitForPool() const {
+  if (pool_) pool_->waitFull();
+}
+
 Expect<void> PythonRuntime::saveSnapshot(const std::string& path) const { return snapshot_->save(path); }
 
 }  // namespace warden::sandbox

@@ -68,6 +68,10 @@ class PythonRuntime {
   // A restored sandbox ready for `request` (the pool's, else a new one).
   Expect<std::unique_ptr<Sandbox>> acquire(const Request& request);
 
+  // The pool (options.pool_size > 0): sandboxes ready now; waits for a full pool.
+  size_t pooledReady() const;
+  void waitForPool() const;
+
   Expect<void> saveSnapshot(const std::string& path) const;
   const Snapshot& snapshot() const { return *snapshot_; }
   // Time CPython took to start and preload when the snapshot was made here.
