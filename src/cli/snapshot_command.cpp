@@ -8,6 +8,7 @@
 // CPython's start; same options, limits and exit statuses as without it.
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 
@@ -33,11 +34,6 @@ using sandbox::PythonEntry;
 int fail(int status, const std::string& message) {
   std::fputs(fmt::format("warden: {}\n", message).c_str(), stderr);
   return status;
-}
-
-std::string locatedHome(const std::optional<std::string>& flag) {
-  std::string home = sandbox::locatePythonHome(flag);
-  return home;
 }
 
 // "HOST::GUEST" or "PATH".
@@ -75,7 +71,7 @@ Expect<sandbox::Request> requestFrom(const RunOptions& run) {
 }  // namespace
 
 int snapshotCreateCommand(const SnapshotCreateOptions& options) {
-  std::string home = locatedHome(options.python_home);
+  std::string home = sandbox::locatePythonHome(options.python_home);
   if (home.empty()) return fail(kExitError, "error: no CPython for WASI found; build it with python/build.sh or pass --python-home DIR");
   Engine engine;
   auto started = std::chrono::steady_clock::now();
@@ -113,8 +109,10 @@ int pythonFromSnapshot(const PythonOptions& options) {
   if (!request) return fail(wasi::exit_status::kWardenError, fmt::format("error: {}", request.error().detail()));
   request->args.assign(args.begin() + consumed, args.end());
 
-  std::string home = locatedHome(options.python_home);
-  if (home.empty()) return fail(wasi::exit_status::kWardenError, "error: no CPython for WASI found; pass --python-home DIR");
+  // The snapshot names its CPython build; --python-home or
+  // $WARDEN_PYTHON_HOME override it.
+  std::string home = options.python_home.value_or("");
+  if (const char* env = std::getenv("WARDEN_PYTHON_HOME"); home.empty() && env) home = env;
   Engine engine;
   auto runtime = sandbox::PythonRuntime::create(engine, {.home = home, .snapshot_file = *options.snapshot});
   if (!runtime) {

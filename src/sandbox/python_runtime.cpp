@@ -91,6 +91,12 @@ uint64_t PythonRuntime::memoryCap(const Request& request) const {
 }
 
 Expect<std::unique_ptr<PythonRuntime>> PythonRuntime::create(Engine& engine, PythonRuntimeOptions options) {
+  std::shared_ptr<const Snapshot> loaded;
+  if (!options.snapshot_file.empty()) {
+    loaded = WARDEN_TRY(Snapshot::load(options.snapshot_file));
+    // A snapshot remembers the CPython build it was made with.
+    if (options.home.empty()) options.home = loaded->metadata().value("python_home", std::string());
+  }
   if (!isPythonHome(options.home))
     return std::unexpected(hostError(fmt::format("no CPython for WASI in \"{}\" (build it with python/build.sh)", options.home)));
   std::string driver = (fs::path(options.home) / "python-driver.wasm").string();
@@ -101,7 +107,7 @@ Expect<std::unique_ptr<PythonRuntime>> PythonRuntime::create(Engine& engine, Pyt
   std::string digest = moduleDigest(bytes);
 
   if (!runtime->options_.snapshot_file.empty()) {
-    runtime->snapshot_ = WARDEN_TRY(Snapshot::load(runtime->options_.snapshot_file));
+    runtime->snapshot_ = std::move(loaded);
     if (runtime->snapshot_->moduleDigest() != digest)
       return std::unexpected(hostError(fmt::format("{} was made from another CPython build (its module digest differs); "
                                                    "make it again with `warden snapshot create`",
@@ -133,7 +139,7 @@ Expect<void> PythonRuntime::makeSnapshot(std::span<const uint8_t>, const std::st
     }
   }
   // The environment the snapshot saw goes with it: a restore replaces it.
-  snapshot_ = WARDEN_TRY(Snapshot::capture(*box, digest, {{"preload", options_.preload}}));
+  snapshot_ = WARDEN_TRY(Snapshot::capture(*box, digest, {{"preload", options_.preload}, {"python_home", options_.home}}));
   init_duration_ = std::chrono::steady_clock::now() - started;
   return {};
 }

@@ -30,7 +30,9 @@ class SandboxPool;
 class Snapshot;
 
 struct PythonRuntimeOptions {
-  std::string home;  // python/build.sh's output directory (python_home.h)
+  // python/build.sh's output directory (python_home.h); with a
+  // snapshot_file, empty means the one the snapshot was made with.
+  std::string home;
   // Memory cap of a sandbox whose Request sets none.
   uint64_t default_memory_bytes = 512ull << 20;
   // Modules imported before the snapshot is taken (e.g. json, re).
