@@ -80,9 +80,12 @@ TEST_F(PythonRuntimeTest, WorkDirIsTheCurrentDirectory) {
   std::ofstream(std::filesystem::path(dir->path()) / "in.txt") << "data";
   Request request;
   request.work_dir = dir->path();
-  Result r = runtime_->run("print(open('in.txt').read())\nopen('out.txt', 'w').write('made')", request);
+  request.env = {{"ONLY", "this"}};
+  Result r = runtime_->run(
+      "import os\nprint(open('in.txt').read(), os.getcwd(), dict(os.environ))\nopen('out.txt', 'w').write('made')", request);
   EXPECT_EQ(r.status, Status::Ok) << r.stderr_data;
-  EXPECT_EQ(r.stdout_data, "data\n");
+  // The driver's cwd variable is not part of the program's environment.
+  EXPECT_EQ(r.stdout_data, "data /work {'ONLY': 'this'}\n");
   Expect<std::string> made = readFileText((std::filesystem::path(dir->path()) / "out.txt").string());
   ASSERT_TRUE(made);
   EXPECT_EQ(*made, "made");
