@@ -32,12 +32,15 @@ def op_names(runtime_dir):
     named "Simd" and their counts add up under that one name."""
     names = []
     text = (runtime_dir / "internal_ops.def").read_text()
-    # The immediate forms are one X-macro list, expanded where it is used.
-    imm_list = re.search(r"#define WARDEN_IMM_OPS\(X\)((?:.*\\\n)*.*)", text).group(1)
-    imm_names = [n + "Imm" for n in re.findall(r"X\((\w+)\)", imm_list)]
+    # Families of ops (immediate forms, fused loads) are X-macro lists
+    # expanded where used: "WARDEN_IMM_OPS(WARDEN_IMM_OP)" with
+    # "#define WARDEN_IMM_OP(name) OP(name##Imm, ...)".
+    lists = {m.group(1): re.findall(r"X\((\w+)\)", m.group(2))
+             for m in re.finditer(r"#define (WARDEN_\w+_OPS)\(X\)((?:.*\\\n)*.*)", text)}
+    suffixes = dict(re.findall(r"#define (WARDEN_\w+_OP)\(name\) OP\(name##(\w+),", text))
     for line in text.splitlines():
-        if line.startswith("WARDEN_IMM_OPS("):
-            names += imm_names
+        if m := re.match(r"(WARDEN_\w+_OPS)\((WARDEN_\w+_OP)\)$", line):
+            names += [n + suffixes[m.group(2)] for n in lists[m.group(1)]]
         elif line.startswith('#include "runtime/numeric_ops.def"'):
             names += re.findall(r"^NUMERIC\((\w+),", (runtime_dir / "numeric_ops.def").read_text(), re.M)
         elif line.startswith('#include "runtime/simd_ops.def"'):

@@ -636,6 +636,30 @@ class BodyCompiler {
     return value;
   }
 
+  // The (base slot, constant) of the I32AddImm just emitted into `slot`
+  // (then removed from the code), if the previous instruction was one: a load
+  // from it becomes one <load>AddImm op.
+  std::optional<std::pair<uint32_t, uint32_t>> takeAddImm(uint32_t slot) {
+    const Producer& p = last_producer_;
+    if (!emitting() || p.end != here() || p.dst_word == kNoPatch || code_[p.dst_word] != slot ||
+        code_[p.dst_word - 1] != uint32_t(InternalOp::I32AddImm))
+      return std::nullopt;
+    std::pair<uint32_t, uint32_t> sum{code_[p.dst_word + 1], code_[p.dst_word + 2]};
+    code_.resize(p.dst_word - 1);
+    return sum;
+  }
+
+  static InternalOp loadAddImmForm(InternalOp op) {
+    switch (op) {
+#define WARDEN_LOAD_CASE(name) \
+  case InternalOp::name:       \
+    return InternalOp::name##AddImm;
+      WARDEN_LOAD_OPS(WARDEN_LOAD_CASE)
+#undef WARDEN_LOAD_CASE
+      default: return op;
+    }
+  }
+
   static bool isCommutative(InternalOp op) {
     using O = InternalOp;
     return op == O::I32Add || op == O::I32Mul || op == O::I32And || op == O::I32Or || op == O::I32Xor ||
@@ -718,7 +742,7 @@ class BodyCompiler {
   Expect<void> endInstr() {
     ControlFrame& f = frame();
     if (f.kind == FrameKind::Function) {
-      if (emitting()) emitBranch(f, height());
+      emitReturn(f, height());
     } else {
       materializeFrame();  // the fall-through results, in their slots
     }
@@ -824,11 +848,27 @@ class BodyCompiler {
     }
   }
 
+  // Returns with the stack at height `h`. A single result that the last
+  // instruction wrote to its own slot is written straight to fp[0] instead,
+  // saving the Move (every handler reads its operands before it writes).
+  void emitReturn(ControlFrame& fn, uint32_t h) {
+    if (!emitting()) return;
+    const Producer& p = last_producer_;
+    bool retarget = fn.type.results.size() == 1 && slotWidth(fn.type.results[0]) == 1 && h > frame().base &&
+                    !folded(h - 1) && p.end == here() && p.dst_word != kNoPatch && code_[p.dst_word] == slot(h - 1);
+    if (retarget) {
+      patch(p.dst_word, 0);
+      emit(InternalOp::Return);
+      return;
+    }
+    emitBranch(fn, h);
+  }
+
   Expect<void> returnInstr() {
     ControlFrame& fn = frames_.front();
     uint32_t h = height();
     WARDEN_TRY(popTypes(fn.type.results));
-    if (emitting()) emitBranch(fn, h);
+    emitReturn(fn, h);
     markUnreachable();
     return {};
   }
@@ -940,6 +980,9 @@ class BodyCompiler {
       return {};
     }
     pushLocal(index);
+    // It emits nothing, so the instruction before stays the last one: a
+    // constant before it may still become an immediate (isCommutative).
+    producer_ = last_producer_;
     return {};
   }
 
@@ -1021,7 +1064,10 @@ class BodyCompiler {
       uint32_t dst = slot(h - 1), addr = operandSlot(h - 1);
       WARDEN_TRY(pop(ValType::I32));
       push(access.type);
-      emit(access.op, {dst, addr, offset});
+      if (std::optional<std::pair<uint32_t, uint32_t>> sum = takeAddImm(addr))
+        emit(loadAddImmForm(access.op), {dst, sum->first, sum->second, offset});
+      else
+        emit(access.op, {dst, addr, offset});
       noteProducer();
     }
     return {};

@@ -643,6 +643,13 @@ op_ElemDrop:
     writeSlot(SLOT(1), loadAs<Mem, Out>(mem_base + ea));                          \
     NEXT(3);                                                                      \
   }
+#define LOAD_ADD_IMM(name, Mem, Out)                                              \
+  op_##name##AddImm : {                                                           \
+    uint64_t ea = uint64_t(uint32_t(SLOT(2).i32 + ip[3])) + ip[4];                \
+    if (!rangeFits(ea, sizeof(Mem), mem_size)) TRAP(ErrorCode::MemoryOutOfBounds); \
+    writeSlot(SLOT(1), loadAs<Mem, Out>(mem_base + ea));                          \
+    NEXT(4);                                                                      \
+  }
 #define STORE(name, Mem, In)                                                      \
   op_##name : {                                                                   \
     uint64_t ea = uint64_t(SLOT(1).i32) + ip[3];                                  \
@@ -664,6 +671,20 @@ op_ElemDrop:
   LOAD(I64Load16U, uint16_t, uint64_t)
   LOAD(I64Load32S, int32_t, uint64_t)
   LOAD(I64Load32U, uint32_t, uint64_t)
+  LOAD_ADD_IMM(I32Load, uint32_t, uint32_t)
+  LOAD_ADD_IMM(I64Load, uint64_t, uint64_t)
+  LOAD_ADD_IMM(F32Load, float, float)
+  LOAD_ADD_IMM(F64Load, double, double)
+  LOAD_ADD_IMM(I32Load8S, int8_t, uint32_t)
+  LOAD_ADD_IMM(I32Load8U, uint8_t, uint32_t)
+  LOAD_ADD_IMM(I32Load16S, int16_t, uint32_t)
+  LOAD_ADD_IMM(I32Load16U, uint16_t, uint32_t)
+  LOAD_ADD_IMM(I64Load8S, int8_t, uint64_t)
+  LOAD_ADD_IMM(I64Load8U, uint8_t, uint64_t)
+  LOAD_ADD_IMM(I64Load16S, int16_t, uint64_t)
+  LOAD_ADD_IMM(I64Load16U, uint16_t, uint64_t)
+  LOAD_ADD_IMM(I64Load32S, int32_t, uint64_t)
+  LOAD_ADD_IMM(I64Load32U, uint32_t, uint64_t)
   STORE(I32Store, uint32_t, uint32_t)
   STORE(I64Store, uint64_t, uint64_t)
   STORE(F32Store, float, float)
@@ -674,6 +695,7 @@ op_ElemDrop:
   STORE(I64Store16, uint16_t, uint64_t)
   STORE(I64Store32, uint32_t, uint64_t)
 #undef LOAD
+#undef LOAD_ADD_IMM
 #undef STORE
 
 op_MemorySize:

@@ -71,8 +71,9 @@ TEST(FunctionCompilerTest, LowersBinaryAddToSlots) {
   EXPECT_EQ(f.num_locals, 2u);
   EXPECT_EQ(f.num_results, 1u);
   EXPECT_EQ(f.frame_size, 4u);
-  // local.get is folded: the add reads the parameters in place.
-  EXPECT_EQ(f.code, code({w(Op::I32Add), 2, 0, 1, w(Op::Move), 0, 2, w(Op::Return)}));
+  // local.get is folded: the add reads the parameters in place, and as the
+  // last instruction before the return it writes the result slot 0 itself.
+  EXPECT_EQ(f.code, code({w(Op::I32Add), 0, 0, 1, w(Op::Return)}));
 }
 
 TEST(FunctionCompilerTest, LowersConstantsAndDeclaredLocals) {
@@ -81,9 +82,10 @@ TEST(FunctionCompilerTest, LowersConstantsAndDeclaredLocals) {
                {0x43, 0x00, 0x00, 0xC0, 0x3F, 0x21, 0x00, 0x42, 0x7E, 0x0B}, {F32});
   CompiledFunction f = compileOk(t);
   EXPECT_EQ(f.num_locals, 1u);
-  // local.set retargets the constant's destination to the local.
-  EXPECT_EQ(f.code, code({w(Op::Const32), 0, 0x3FC00000u, w(Op::Const64), 1,
-                          0xFFFFFFFEu, 0xFFFFFFFFu, w(Op::Move), 0, 1, w(Op::Return)}));
+  // local.set retargets the constant's destination to the local; the
+  // returned constant goes straight to the result slot.
+  EXPECT_EQ(f.code, code({w(Op::Const32), 0, 0x3FC00000u, w(Op::Const64), 0,
+                          0xFFFFFFFEu, 0xFFFFFFFFu, w(Op::Return)}));
 }
 
 TEST(FunctionCompilerTest, LoopBackEdgeTargetsLoopCheck) {
@@ -98,8 +100,8 @@ TEST(FunctionCompilerTest, LocalSetCopiesAFoldedReadOfTheSameLocalFirst) {
   // The first local.get must see the old value: it is copied out before the set.
   TestModule t(fn({I32}, {I32}), {0x20, 0x00, 0x41, 0x01, 0x21, 0x00, 0x20, 0x00, 0x6A, 0x0B});
   CompiledFunction f = compileOk(t);
-  EXPECT_EQ(f.code, code({w(Op::Const32), 2, 1, w(Op::Move), 1, 0, w(Op::Move), 0, 2, w(Op::I32Add), 1, 1, 0,
-                          w(Op::Move), 0, 1, w(Op::Return)}));
+  EXPECT_EQ(f.code, code({w(Op::Const32), 2, 1, w(Op::Move), 1, 0, w(Op::Move), 0, 2, w(Op::I32Add), 0, 1, 0,
+                          w(Op::Return)}));
 }
 
 TEST(FunctionCompilerTest, ReturnOfSwappedLocalsCopiesThemOutFirst) {
@@ -120,6 +122,29 @@ TEST(FunctionCompilerTest, CompareThenBranchFuses) {
   // The if's condition is negated: it jumps past the then-branch when false.
   EXPECT_EQ(f.code, code({w(Op::LoopCheck), w(Op::BrIfI32LtS), 0, 1, 0, w(Op::BrIf), 0, 8,
                           /*8*/ w(Op::BrIfI32LtU), 0, 1, 12, /*12*/ w(Op::Return)}));
+}
+
+TEST(FunctionCompilerTest, ConstantOperandsBecomeImmediates) {
+  // (func (param i32) (result i32) local.get 0 i32.const 7 i32.rotl)
+  TestModule rotl(fn({I32}, {I32}), {0x20, 0x00, 0x41, 0x07, 0x77, 0x0B});
+  EXPECT_EQ(compileOk(rotl).code, code({w(Op::I32RotlImm), 0, 0, 7, w(Op::Return)}));
+  // A constant left operand: commutative ops take it as the immediate...
+  // (func (param i32) (result i32) i32.const 5 local.get 0 i32.add)
+  TestModule add(fn({I32}, {I32}), {0x41, 0x05, 0x20, 0x00, 0x6A, 0x0B});
+  EXPECT_EQ(compileOk(add).code, code({w(Op::I32AddImm), 0, 0, 5, w(Op::Return)}));
+  // ...the others keep the constant in a slot: (i32.sub (i32.const 5) (local.get 0)).
+  TestModule sub(fn({I32}, {I32}), {0x41, 0x05, 0x20, 0x00, 0x6B, 0x0B});
+  EXPECT_EQ(compileOk(sub).code, code({w(Op::Const32), 1, 5, w(Op::I32Sub), 0, 1, 0, w(Op::Return)}));
+}
+
+TEST(FunctionCompilerTest, CompareWithConstantThenBranchFuses) {
+  // (func (param i32) (loop local.get 0 i32.const 10 i32.lt_s br_if 0)
+  //   (if (i32.ge_u (local.get 0) (i32.const 3)) (then nop)))
+  TestModule t(fn({I32}, {}), {0x03, 0x40, 0x20, 0x00, 0x41, 0x0A, 0x48, 0x0D, 0x00, 0x0B,
+                               0x20, 0x00, 0x41, 0x03, 0x4F, 0x04, 0x40, 0x01, 0x0B, 0x0B});
+  CompiledFunction f = compileOk(t);
+  EXPECT_EQ(f.code, code({w(Op::LoopCheck), w(Op::BrIfI32LtSImm), 0, 10, 0,
+                          /*5*/ w(Op::BrIfI32LtUImm), 0, 3, 9, /*9*/ w(Op::Return)}));
 }
 
 TEST(FunctionCompilerTest, BranchOutOfBlockMovesValuesToTheLabel) {
@@ -169,8 +194,8 @@ TEST(FunctionCompilerTest, CallPassesArgumentBaseAndKeepsResults) {
   // (func (param i32) (result i32) i32.const 1 local.get 0 call 0 i32.add)
   TestModule t(fn({I32}, {I32}), {0x41, 0x01, 0x20, 0x00, 0x10, 0x00, 0x6A, 0x0B});
   CompiledFunction f = compileOk(t);
-  EXPECT_EQ(f.code, code({w(Op::Const32), 1, 1, w(Op::Move), 2, 0, w(Op::Call), 0, 2, w(Op::I32Add), 1,
-                          1, 2, w(Op::Move), 0, 1, w(Op::Return)}));
+  EXPECT_EQ(f.code, code({w(Op::Const32), 1, 1, w(Op::Move), 2, 0, w(Op::Call), 0, 2, w(Op::I32Add), 0,
+                          1, 2, w(Op::Return)}));
 }
 
 TEST(FunctionCompilerTest, UnreachableCodeEmitsNothingAndDropsFinalReturn) {
@@ -185,8 +210,8 @@ TEST(FunctionCompilerTest, ReturnFromNestedBlockMovesToSlotZero) {
   // (func (param i32) (result i32) (block i32.const 3 return) i32.const 4)
   TestModule t(fn({I32}, {I32}), {0x02, 0x40, 0x41, 0x03, 0x0F, 0x0B, 0x41, 0x04, 0x0B});
   CompiledFunction f = compileOk(t);
-  EXPECT_EQ(f.code, code({w(Op::Const32), 1, 3, w(Op::Move), 0, 1, w(Op::Return), w(Op::Const32), 1, 4,
-                          w(Op::Move), 0, 1, w(Op::Return)}));
+  // Each constant is written to the result slot directly.
+  EXPECT_EQ(f.code, code({w(Op::Const32), 0, 3, w(Op::Return), w(Op::Const32), 0, 4, w(Op::Return)}));
 }
 
 TEST(FunctionCompilerTest, MemoryInstructionsNeedAMemoryAndLowerWithOffsets) {
@@ -195,7 +220,16 @@ TEST(FunctionCompilerTest, MemoryInstructionsNeedAMemoryAndLowerWithOffsets) {
   EXPECT_EQ(compileError(t), ErrorCode::UnknownMemory);
   t.module.memories.push_back(MemoryType{});
   CompiledFunction f = compileOk(t);
-  EXPECT_EQ(f.code, code({w(Op::I32Load), 1, 0, 16, w(Op::Move), 0, 1, w(Op::Return)}));
+  EXPECT_EQ(f.code, code({w(Op::I32Load), 0, 0, 16, w(Op::Return)}));
+}
+
+TEST(FunctionCompilerTest, LoadFromLocalPlusConstantFuses) {
+  // (func (param i32) (result i32) local.get 0 i32.const 8 i32.add i32.load offset=4)
+  TestModule t(fn({I32}, {I32}), {0x20, 0x00, 0x41, 0x08, 0x6A, 0x28, 0x02, 0x04, 0x0B});
+  t.module.memories.push_back(MemoryType{});
+  CompiledFunction f = compileOk(t);
+  // [dst][base][imm][offset]: the sum is wrapped to 32 bits before the offset is added.
+  EXPECT_EQ(f.code, code({w(Op::I32LoadAddImm), 0, 0, 8, 4, w(Op::Return)}));
 }
 
 TEST(FunctionCompilerTest, TypedSelectAcceptsReferences) {
@@ -203,7 +237,7 @@ TEST(FunctionCompilerTest, TypedSelectAcceptsReferences) {
   TestModule t(fn({FuncRef, FuncRef, I32}, {FuncRef}),
                {0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0x1C, 0x01, 0x70, 0x0B});
   CompiledFunction f = compileOk(t);
-  EXPECT_EQ(f.code, code({w(Op::Select), 3, 0, 1, 2, w(Op::Move), 0, 3, w(Op::Return)}));
+  EXPECT_EQ(f.code, code({w(Op::Select), 0, 0, 1, 2, w(Op::Return)}));
 }
 
 TEST(FunctionCompilerTest, RefFuncNeedsADeclaration) {

@@ -480,6 +480,52 @@ TEST_F(InterpreterTest, MemoryLoadsStoresAndBounds) {
   expectContextClean();
 }
 
+TEST_F(InterpreterTest, LoadFromSlotPlusImmediateWrapsLikeAnAdd) {
+  MemoryInstance* mem = addMemory(1, 1);
+  mem->base[12] = 0x5A;
+  // load8_u at u32(fp[0] + 8) + 4: i32.add wraps before the offset is added.
+  Asm a;
+  a.emit(Op::I32Load8UAddImm, {0, 0, 8, 4});
+  a.emit(Op::Return);
+  uint32_t f = addFunction(i32s(1, 1), 0, 1, a.code);
+  EXPECT_EQ(callI32(f, {0}), 0x5Au);
+  EXPECT_EQ(callI32(f, {0xFFFFFFFCu}), 0u);  // wraps to address 4, in bounds
+  EXPECT_EQ(trapOf(f, {65524}), ErrorCode::MemoryOutOfBounds);  // 65532 + 4
+  expectContextClean();
+}
+
+TEST_F(InterpreterTest, MemoryGrownByACalleeIsSeenAfterItReturns) {
+  // Return reloads the memory cache only when the instance changes: a callee
+  // in the same instance that grows memory must leave the cache current.
+  addMemory(1, 2);
+  Asm grow;
+  grow.emit(Op::Const32, {0, 1});
+  grow.emit(Op::MemoryGrow, {0, 0});
+  grow.emit(Op::Return);
+  uint32_t grower = addFunction(i32s(0, 1), 0, 1, grow.code);
+  Asm a;
+  a.emit(Op::Call, {grower, 1});
+  a.emit(Op::Const32, {1, 65536});
+  a.emit(Op::I32Load, {0, 1, 0});  // in the second page: traps unless the cache saw the growth
+  a.emit(Op::Return);
+  uint32_t f = addFunction(i32s(0, 1), 0, 2, a.code);
+  EXPECT_EQ(callI32(f, {}), 0u);
+  expectContextClean();
+}
+
+TEST_F(InterpreterTest, BranchOnCompareWithImmediate) {
+  // Counts fp[0] up to 10 with a fused compare-and-branch on an immediate.
+  Asm a;
+  uint32_t loop = a.emit(Op::LoopCheck);
+  a.emit(Op::I32AddImm, {0, 0, 1});
+  a.emit(Op::BrIfI32LtSImm, {0, 10, loop});
+  a.emit(Op::Return);
+  uint32_t f = addFunction(i32s(1, 1), 0, 1, a.code);
+  EXPECT_EQ(callI32(f, {0}), 10u);
+  EXPECT_EQ(callI32(f, {0xFFFFFFF0u}), 10u);  // signed: -16 counts up too
+  EXPECT_EQ(callI32(f, {20}), 21u);           // one pass, then falls through
+}
+
 TEST_F(InterpreterTest, MemoryGrowRefreshesTheCache) {
   MemoryInstance* mem = addMemory(1, 2);
   // grow(delta) -> (old pages or -1, size after, load at 65536 only if it fits)
