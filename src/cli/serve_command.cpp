@@ -4,11 +4,13 @@
 // when it listens, with the actual port (useful with port 0).
 #include <csignal>
 #include <cstdio>
+#include <functional>
 #include <thread>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <fmt/format.h>
 
 #include "cli/commands.h"
@@ -73,7 +75,9 @@ int serveCommand(const ServeOptions& options) {
 
   std::string home = sandbox::locatePythonHome(options.python_home);
   Engine engine;
-  auto python = sandbox::PythonRuntime::create(engine, {.home = home});
+  sandbox::PythonRuntimeOptions python_options;
+  python_options.home = home;
+  auto python = sandbox::PythonRuntime::create(engine, python_options);
   if (!python) {
     printError(fmt::format("{} (pass --python-home DIR or build it with python/build.sh)", python.error().message()));
     return kExitError;
@@ -96,12 +100,21 @@ int serveCommand(const ServeOptions& options) {
   (*server)->start();
   service.startSessionSweeper(io);
 
+  // On SIGINT/SIGTERM: stop accepting, let queued and running executions
+  // finish and answer (for at most kDrainLimit), then stop.
+  constexpr auto kDrainLimit = std::chrono::seconds(60);
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  boost::asio::steady_timer drain(io);
+  std::function<void(std::chrono::steady_clock::time_point)> wait_idle = [&](auto deadline) {
+    if (service.idle() || std::chrono::steady_clock::now() > deadline) return io.stop();
+    drain.expires_after(std::chrono::milliseconds(50));
+    drain.async_wait([&, deadline](const boost::system::error_code&) { wait_idle(deadline); });
+  };
   signals.async_wait([&](const boost::system::error_code&, int signal) {
     writeLog({{"event", "stopping"}, {"signal", signal}});
     (*server)->stop();
     service.stopSessionSweeper();
-    io.stop();
+    wait_idle(std::chrono::steady_clock::now() + kDrainLimit);
   });
 
   if (!options.config)

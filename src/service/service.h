@@ -33,6 +33,9 @@ class Service {
   void startSessionSweeper(boost::asio::io_context& io);
   void stopSessionSweeper();
 
+  // No execution running or queued (for a graceful stop).
+  bool idle() const { return running_.load() == 0 && pool_.queued() == 0 && pool_.busy() == 0; }
+
   Metrics& metrics() { return metrics_; }
   const ServiceConfig& config() const { return config_; }
 

@@ -353,6 +353,24 @@ def test_still_serving_and_logging(c):
     assert metric(c.server, "warden_running_executions") == 0
 
 
+def test_sigterm_drains_running_executions(c):
+    # Last: stops the server. An execution in flight still gets its answer.
+    import signal
+    result = {}
+
+    def slow():
+        result["r"] = c.alpha.execute({"code": "import time\ntime.sleep(1)\nprint('finished')"})
+
+    t = threading.Thread(target=slow)
+    t.start()
+    time.sleep(0.4 * c.scale)
+    c.server.proc.send_signal(signal.SIGTERM)
+    t.join()
+    assert result["r"].status == 200 and result["r"].json()["stdout"] == "finished\n", result
+    assert c.server.proc.wait(30 * c.scale) == 0
+    assert '"event":"stopping"' in c.server.log_text()
+
+
 TESTS = [
     test_healthz_and_metrics, test_status_ok, test_status_error, test_status_timeout, test_status_fuel_exhausted,
     test_status_memory_limit, test_status_output_limit, test_status_trap_wasm, test_wasm_module_runs,
@@ -363,6 +381,7 @@ TESTS = [
     test_concurrency_limit_429, test_limits_above_tenant_maximum_are_422, test_bad_json_and_fields,
     test_oversize_body_413, test_unknown_endpoint_and_method, test_malformed_http_is_400_and_closed,
     test_slow_client_is_cut_off, test_keep_alive_serves_many_requests_on_one_connection, test_still_serving_and_logging,
+    test_sigterm_drains_running_executions,
 ]
 
 
