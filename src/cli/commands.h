@@ -39,6 +39,8 @@ struct SnapshotCreateOptions {
   std::string output;
 };
 int snapshotCreateCommand(const SnapshotCreateOptions& options);
+// `warden snapshot info FILE`: what a snapshot holds.
+int snapshotInfoCommand(const std::string& path);
 
 // `warden serve`: the HTTP execution service (serve_command.cpp; docs/SERVICE.md).
 struct ServeOptions {

@@ -88,6 +88,22 @@ int snapshotCreateCommand(const SnapshotCreateOptions& options) {
   return kExitOk;
 }
 
+int snapshotInfoCommand(const std::string& path) {
+  auto snap = sandbox::Snapshot::load(path);
+  if (!snap) return fail(kExitError, fmt::format("error: {}", snap.error().detail()));
+  const nlohmann::json& meta = (*snap)->metadata();
+  struct stat info {};
+  ::stat(path.c_str(), &info);
+  std::printf("snapshot:      %s\n", path.c_str());
+  std::printf("module:        %s\n", (*snap)->moduleDigest().c_str());
+  std::printf("python home:   %s\n", meta.value("python_home", std::string("(not recorded)")).c_str());
+  std::printf("preloaded:     %s\n", fmt::format("{}", fmt::join(meta.value("preload", std::vector<std::string>{}), ", ")).c_str());
+  std::printf("memory:        %.1f MiB (%.1f MiB on disk)\n", double((*snap)->memoryBytes()) / (1 << 20),
+              double(uint64_t(info.st_blocks) * 512) / (1 << 20));
+  std::printf("preopens:      %s\n", fmt::format("{}", fmt::join((*snap)->preopens(), ", ")).c_str());
+  return kExitOk;
+}
+
 int pythonFromSnapshot(const PythonOptions& options) {
   const RunOptions& run = options.run;
   std::vector<std::string> args = run.args;
