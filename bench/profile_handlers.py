@@ -74,9 +74,26 @@ def label_table(warden):
             offset = int(parts[0], 16)
             if start <= offset < start + size:
                 targets[(offset - start) // 8] = int(parts[3], 16)
-    if len(targets) != size // 8:
-        raise SystemExit("kLabels has no RELATIVE relocations: expected a PIE binary")
+    if not targets:
+        # Packed relocations (DT_RELR, -z pack-relative-relocs) keep each
+        # addend in place: the table's bytes in the file are the addresses.
+        table = _file_bytes(warden, start, size)
+        targets = {i: int.from_bytes(table[8 * i:8 * i + 8], "little") for i in range(size // 8)}
+    if len(targets) != size // 8 or not any(targets.values()):
+        raise SystemExit("kLabels' handler addresses not found: expected a PIE binary")
     return [targets[i] for i in range(size // 8)], ranges
+
+
+def _file_bytes(path, address, size):
+    """The `size` bytes the file holds for link-time `address`."""
+    headers = subprocess.run(["readelf", "-SW", path], capture_output=True, text=True, check=True).stdout
+    for m in re.finditer(r"\]\s+\S+\s+\S+\s+([0-9a-f]{16})\s+([0-9a-f]+)\s+([0-9a-f]+)", headers):
+        addr, offset, length = (int(g, 16) for g in m.groups())
+        if addr <= address < addr + length:
+            with open(path, "rb") as f:
+                f.seek(offset + address - addr)
+                return f.read(size)
+    raise SystemExit(f"no section holds address {address:#x}")
 
 
 def instruction_costs(outfile):

@@ -164,6 +164,14 @@ class BodyCompiler {
       num_local_slots_ += slotWidth(t);
     }
 
+    // Start-up cost (callgrind, warden run hello.wasm): growing these one by
+    // one was a tenth of compiling. Code takes about one word per body byte.
+    code_.reserve(body_.body_size + 8);
+    stack_.reserve(16);
+    stack_offsets_.reserve(16);
+    stack_src_.reserve(16);
+    frames_.reserve(8);
+
     ControlFrame fn;
     fn.kind = FrameKind::Function;
     fn.type = {{}, type.results};
@@ -330,7 +338,7 @@ class BodyCompiler {
     if (!emitting()) return;
     last_instr_start_ = here();
     code_.push_back(static_cast<uint32_t>(op));
-    code_.insert(code_.end(), operands.begin(), operands.end());
+    for (uint32_t word : operands) code_.push_back(word);  // cheaper than a range insert at start-up
   }
   uint32_t here() const { return uint32_t(code_.size()); }
   uint32_t lastWord() const { return uint32_t(code_.size() - 1); }
