@@ -180,7 +180,11 @@ class BodyCompiler {
     while (!frames_.empty()) {
       if (reader_.atEnd()) return decodeError(ErrorCode::UnexpectedEnd, "body ends inside a block");
       instr_offset_ = reader_.offset();
-      last_producer_ = producer_;
+      if (!keep_producers_) {
+        before_last_producer_ = last_producer_;
+        last_producer_ = producer_;
+      }
+      keep_producers_ = false;
       producer_ = {};
       WARDEN_TRY(instruction());
     }
@@ -644,26 +648,54 @@ class BodyCompiler {
     return value;
   }
 
-  // The (base slot, constant) of the I32AddImm just emitted into `slot`
-  // (then removed from the code), if the previous instruction was one: a load
-  // from it becomes one <load>AddImm op.
-  std::optional<std::pair<uint32_t, uint32_t>> takeAddImm(uint32_t slot) {
-    const Producer& p = last_producer_;
-    if (!emitting() || p.end != here() || p.dst_word == kNoPatch || code_[p.dst_word] != slot ||
-        code_[p.dst_word - 1] != uint32_t(InternalOp::I32AddImm))
-      return std::nullopt;
-    std::pair<uint32_t, uint32_t> sum{code_[p.dst_word + 1], code_[p.dst_word + 2]};
-    code_.resize(p.dst_word - 1);
-    return sum;
+  // An access's address computed by the instructions just before it, which
+  // the access then takes over (internal_ops.def: <access>AddImm, Indexed).
+  // In sort.wasm 1, "base + (i << 2)" then a load or store was a quarter of
+  // the ops executed.
+  struct FusedAddress {
+    enum Kind { None, AddImm, Indexed } kind = None;
+    uint32_t base = 0;
+    uint32_t imm_or_index = 0;  // AddImm: the constant; Indexed: the index slot
+    uint32_t shift = 0;         // Indexed only
+  };
+
+  // When the last instruction computed `addr` (a stack slot, consumed by the
+  // access) as I32AddImm, or as I32Add of an I32ShlImm emitted just before
+  // it, removes them and returns their operands. Nothing can jump between
+  // them and the access (see takeConstant), and each read its operands
+  // before writing, so the operands still hold their values.
+  FusedAddress takeAddress(uint32_t addr) {
+    const Producer& add = last_producer_;
+    if (!emitting() || add.end != here() || add.dst_word == kNoPatch || code_[add.dst_word] != addr ||
+        addr < num_local_slots_)
+      return {};
+    uint32_t add_start = add.dst_word - 1;
+    if (code_[add_start] == uint32_t(InternalOp::I32AddImm)) {
+      FusedAddress f{FusedAddress::AddImm, code_[add.dst_word + 1], code_[add.dst_word + 2], 0};
+      code_.resize(add_start);
+      return f;
+    }
+    const Producer& shl = before_last_producer_;
+    if (code_[add_start] != uint32_t(InternalOp::I32Add) || shl.end != add_start || shl.dst_word == kNoPatch ||
+        code_[shl.dst_word - 1] != uint32_t(InternalOp::I32ShlImm))
+      return {};
+    uint32_t shifted = code_[shl.dst_word];
+    uint32_t x = code_[add.dst_word + 1], y = code_[add.dst_word + 2];
+    if (shifted < num_local_slots_ || (x == shifted) == (y == shifted)) return {};
+    FusedAddress f{FusedAddress::Indexed, x == shifted ? y : x, code_[shl.dst_word + 1], code_[shl.dst_word + 2]};
+    code_.resize(shl.dst_word - 1);
+    return f;
   }
 
-  static InternalOp loadAddImmForm(InternalOp op) {
+  static InternalOp fusedForm(InternalOp op, FusedAddress::Kind kind) {
+    bool indexed = kind == FusedAddress::Indexed;
     switch (op) {
-#define WARDEN_LOAD_CASE(name) \
-  case InternalOp::name:       \
-    return InternalOp::name##AddImm;
-      WARDEN_LOAD_OPS(WARDEN_LOAD_CASE)
-#undef WARDEN_LOAD_CASE
+#define WARDEN_FUSED_CASE(name) \
+  case InternalOp::name:        \
+    return indexed ? InternalOp::name##Indexed : InternalOp::name##AddImm;
+      WARDEN_LOAD_OPS(WARDEN_FUSED_CASE)
+      WARDEN_STORE_OPS(WARDEN_FUSED_CASE)
+#undef WARDEN_FUSED_CASE
       default: return op;
     }
   }
@@ -988,9 +1020,10 @@ class BodyCompiler {
       return {};
     }
     pushLocal(index);
-    // It emits nothing, so the instruction before stays the last one: a
-    // constant before it may still become an immediate (isCommutative).
-    producer_ = last_producer_;
+    // It emits nothing, so the instructions before stay the last ones: a
+    // constant before it may still become an immediate (isCommutative), an
+    // address before it may still fuse into a store (takeAddress).
+    keep_producers_ = true;
     return {};
   }
 
@@ -1067,15 +1100,26 @@ class BodyCompiler {
       uint32_t addr = operandSlot(h - 2), value = operandSlot(h - 1);
       WARDEN_TRY(pop(access.type));
       WARDEN_TRY(pop(ValType::I32));
-      emit(access.op, {addr, value, offset});
+      FusedAddress a = takeAddress(addr);
+      switch (a.kind) {
+        case FusedAddress::AddImm: emit(fusedForm(access.op, a.kind), {a.base, a.imm_or_index, value, offset}); break;
+        case FusedAddress::Indexed:
+          emit(fusedForm(access.op, a.kind), {a.base, a.imm_or_index, a.shift, value, offset});
+          break;
+        case FusedAddress::None: emit(access.op, {addr, value, offset}); break;
+      }
     } else {
       uint32_t dst = slot(h - 1), addr = operandSlot(h - 1);
       WARDEN_TRY(pop(ValType::I32));
       push(access.type);
-      if (std::optional<std::pair<uint32_t, uint32_t>> sum = takeAddImm(addr))
-        emit(loadAddImmForm(access.op), {dst, sum->first, sum->second, offset});
-      else
-        emit(access.op, {dst, addr, offset});
+      FusedAddress a = takeAddress(addr);
+      switch (a.kind) {
+        case FusedAddress::AddImm: emit(fusedForm(access.op, a.kind), {dst, a.base, a.imm_or_index, offset}); break;
+        case FusedAddress::Indexed:
+          emit(fusedForm(access.op, a.kind), {dst, a.base, a.imm_or_index, a.shift, offset});
+          break;
+        case FusedAddress::None: emit(access.op, {dst, addr, offset}); break;
+      }
       noteProducer();
     }
     return {};
@@ -1423,6 +1467,8 @@ class BodyCompiler {
   uint32_t num_virtual_ = 0;          // entries on the stack that read a local in place
   Producer producer_;                 // set by the instruction just lowered, if it produced the top
   Producer last_producer_;            // the previous instruction's, seen by local.set/tee
+  Producer before_last_producer_;     // the one before that (indexed addresses)
+  bool keep_producers_ = false;       // the instruction emitted nothing: keep the two above
   std::vector<ControlFrame> frames_;
   uint32_t max_slots_ = 0;            // highest operand-stack slot count reached
   uint32_t last_instr_start_ = 0;       // code index of the last emitted opcode word

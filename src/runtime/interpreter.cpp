@@ -636,67 +636,56 @@ op_ElemDrop:
   NEXT(1);
 
   // ---- memory: loads [dst][addr][offset], stores [addr][value][offset] -------
-#define LOAD(name, Mem, Out)                                                      \
-  op_##name : {                                                                   \
-    uint64_t ea = uint64_t(SLOT(2).i32) + ip[3];                                  \
-    if (!rangeFits(ea, sizeof(Mem), mem_size)) TRAP(ErrorCode::MemoryOutOfBounds); \
-    writeSlot(SLOT(1), loadAs<Mem, Out>(mem_base + ea));                          \
-    NEXT(3);                                                                      \
+  // The fused forms (internal_ops.def) compute the address as the i32 ops
+  // they replace would, wrapping to 32 bits, then add the offset.
+#define WARDEN_LOAD_TYPES(X)                                                                          \
+  X(I32Load, uint32_t, uint32_t) X(I64Load, uint64_t, uint64_t) X(F32Load, float, float)              \
+  X(F64Load, double, double) X(I32Load8S, int8_t, uint32_t) X(I32Load8U, uint8_t, uint32_t)           \
+  X(I32Load16S, int16_t, uint32_t) X(I32Load16U, uint16_t, uint32_t) X(I64Load8S, int8_t, uint64_t)   \
+  X(I64Load8U, uint8_t, uint64_t) X(I64Load16S, int16_t, uint64_t) X(I64Load16U, uint16_t, uint64_t)  \
+  X(I64Load32S, int32_t, uint64_t) X(I64Load32U, uint32_t, uint64_t)
+#define WARDEN_STORE_TYPES(X)                                                                            \
+  X(I32Store, uint32_t, uint32_t) X(I64Store, uint64_t, uint64_t) X(F32Store, float, float)              \
+  X(F64Store, double, double) X(I32Store8, uint8_t, uint32_t) X(I32Store16, uint16_t, uint32_t)          \
+  X(I64Store8, uint8_t, uint64_t) X(I64Store16, uint16_t, uint64_t) X(I64Store32, uint32_t, uint64_t)
+#define LOAD_AT(Mem, Out, address, offset_word, operands)                                 \
+  {                                                                                       \
+    uint64_t ea = uint64_t(address) + ip[offset_word];                                    \
+    if (!rangeFits(ea, sizeof(Mem), mem_size)) TRAP(ErrorCode::MemoryOutOfBounds);         \
+    writeSlot(SLOT(1), loadAs<Mem, Out>(mem_base + ea));                                  \
+    NEXT(operands);                                                                       \
   }
-#define LOAD_ADD_IMM(name, Mem, Out)                                              \
-  op_##name##AddImm : {                                                           \
-    uint64_t ea = uint64_t(uint32_t(SLOT(2).i32 + ip[3])) + ip[4];                \
-    if (!rangeFits(ea, sizeof(Mem), mem_size)) TRAP(ErrorCode::MemoryOutOfBounds); \
-    writeSlot(SLOT(1), loadAs<Mem, Out>(mem_base + ea));                          \
-    NEXT(4);                                                                      \
+#define STORE_AT(Mem, In, address, value_word, offset_word, operands)                     \
+  {                                                                                       \
+    uint64_t ea = uint64_t(address) + ip[offset_word];                                    \
+    if (!rangeFits(ea, sizeof(Mem), mem_size)) TRAP(ErrorCode::MemoryOutOfBounds);         \
+    storeAs<Mem>(mem_base + ea, readSlot<In>(SLOT(value_word)));                          \
+    NEXT(operands);                                                                       \
   }
-#define STORE(name, Mem, In)                                                      \
-  op_##name : {                                                                   \
-    uint64_t ea = uint64_t(SLOT(1).i32) + ip[3];                                  \
-    if (!rangeFits(ea, sizeof(Mem), mem_size)) TRAP(ErrorCode::MemoryOutOfBounds); \
-    storeAs<Mem>(mem_base + ea, readSlot<In>(SLOT(2)));                           \
-    NEXT(3);                                                                      \
-  }
-  LOAD(I32Load, uint32_t, uint32_t)
-  LOAD(I64Load, uint64_t, uint64_t)
-  LOAD(F32Load, float, float)
-  LOAD(F64Load, double, double)
-  LOAD(I32Load8S, int8_t, uint32_t)
-  LOAD(I32Load8U, uint8_t, uint32_t)
-  LOAD(I32Load16S, int16_t, uint32_t)
-  LOAD(I32Load16U, uint16_t, uint32_t)
-  LOAD(I64Load8S, int8_t, uint64_t)
-  LOAD(I64Load8U, uint8_t, uint64_t)
-  LOAD(I64Load16S, int16_t, uint64_t)
-  LOAD(I64Load16U, uint16_t, uint64_t)
-  LOAD(I64Load32S, int32_t, uint64_t)
-  LOAD(I64Load32U, uint32_t, uint64_t)
-  LOAD_ADD_IMM(I32Load, uint32_t, uint32_t)
-  LOAD_ADD_IMM(I64Load, uint64_t, uint64_t)
-  LOAD_ADD_IMM(F32Load, float, float)
-  LOAD_ADD_IMM(F64Load, double, double)
-  LOAD_ADD_IMM(I32Load8S, int8_t, uint32_t)
-  LOAD_ADD_IMM(I32Load8U, uint8_t, uint32_t)
-  LOAD_ADD_IMM(I32Load16S, int16_t, uint32_t)
-  LOAD_ADD_IMM(I32Load16U, uint16_t, uint32_t)
-  LOAD_ADD_IMM(I64Load8S, int8_t, uint64_t)
-  LOAD_ADD_IMM(I64Load8U, uint8_t, uint64_t)
-  LOAD_ADD_IMM(I64Load16S, int16_t, uint64_t)
-  LOAD_ADD_IMM(I64Load16U, uint16_t, uint64_t)
-  LOAD_ADD_IMM(I64Load32S, int32_t, uint64_t)
-  LOAD_ADD_IMM(I64Load32U, uint32_t, uint64_t)
-  STORE(I32Store, uint32_t, uint32_t)
-  STORE(I64Store, uint64_t, uint64_t)
-  STORE(F32Store, float, float)
-  STORE(F64Store, double, double)
-  STORE(I32Store8, uint8_t, uint32_t)
-  STORE(I32Store16, uint16_t, uint32_t)
-  STORE(I64Store8, uint8_t, uint64_t)
-  STORE(I64Store16, uint16_t, uint64_t)
-  STORE(I64Store32, uint32_t, uint64_t)
+#define LOAD(name, Mem, Out) op_##name : LOAD_AT(Mem, Out, SLOT(2).i32, 3, 3)
+#define LOAD_ADD_IMM(name, Mem, Out) op_##name##AddImm : LOAD_AT(Mem, Out, uint32_t(SLOT(2).i32 + ip[3]), 4, 4)
+#define LOAD_INDEXED(name, Mem, Out) \
+  op_##name##Indexed : LOAD_AT(Mem, Out, uint32_t(SLOT(2).i32 + (SLOT(3).i32 << (ip[4] & 31))), 5, 5)
+#define STORE(name, Mem, In) op_##name : STORE_AT(Mem, In, SLOT(1).i32, 2, 3, 3)
+#define STORE_ADD_IMM(name, Mem, In) op_##name##AddImm : STORE_AT(Mem, In, uint32_t(SLOT(1).i32 + ip[2]), 3, 4, 4)
+#define STORE_INDEXED(name, Mem, In) \
+  op_##name##Indexed : STORE_AT(Mem, In, uint32_t(SLOT(1).i32 + (SLOT(2).i32 << (ip[3] & 31))), 4, 5, 5)
+  WARDEN_LOAD_TYPES(LOAD)
+  WARDEN_LOAD_TYPES(LOAD_ADD_IMM)
+  WARDEN_LOAD_TYPES(LOAD_INDEXED)
+  WARDEN_STORE_TYPES(STORE)
+  WARDEN_STORE_TYPES(STORE_ADD_IMM)
+  WARDEN_STORE_TYPES(STORE_INDEXED)
 #undef LOAD
 #undef LOAD_ADD_IMM
+#undef LOAD_INDEXED
 #undef STORE
+#undef STORE_ADD_IMM
+#undef STORE_INDEXED
+#undef LOAD_AT
+#undef STORE_AT
+#undef WARDEN_LOAD_TYPES
+#undef WARDEN_STORE_TYPES
 
 op_MemorySize:
   SLOT(1) = Value::fromI32(uint32_t(mem_size / kPageSize));

@@ -232,6 +232,33 @@ TEST(FunctionCompilerTest, LoadFromLocalPlusConstantFuses) {
   EXPECT_EQ(f.code, code({w(Op::I32LoadAddImm), 0, 0, 8, 4, w(Op::Return)}));
 }
 
+TEST(FunctionCompilerTest, IndexedAccessesFuse) {
+  // (func (param i32 i32 i32) (result i32)
+  //   local.get 0 local.get 1 i32.const 2 i32.shl i32.add local.get 2 i32.store offset=8
+  //   local.get 0 local.get 1 i32.const 3 i32.shl i32.add i32.load offset=4)
+  TestModule t(fn({I32, I32, I32}, {I32}),
+               {0x20, 0x00, 0x20, 0x01, 0x41, 0x02, 0x74, 0x6A, 0x20, 0x02, 0x36, 0x02, 0x08,
+                0x20, 0x00, 0x20, 0x01, 0x41, 0x03, 0x74, 0x6A, 0x28, 0x02, 0x04, 0x0B});
+  t.module.memories.push_back(MemoryType{});
+  CompiledFunction f = compileOk(t);
+  // [base][index][shift][value][offset] and [dst][base][index][shift][offset].
+  EXPECT_EQ(f.code, code({w(Op::I32StoreIndexed), 0, 1, 2, 2, 8, w(Op::I32LoadIndexed), 0, 0, 1, 3, 4,
+                          w(Op::Return)}));
+}
+
+TEST(FunctionCompilerTest, StoreToLocalPlusConstantFuses) {
+  // (func (param i32 i32) local.get 0 i32.const 16 i32.add local.get 1 i64.store32)
+  TestModule t(fn({I32, I32}, {}), {0x20, 0x00, 0x41, 0x10, 0x6A, 0x20, 0x01, 0xAD, 0x3E, 0x02, 0x00, 0x0B});
+  t.module.memories.push_back(MemoryType{});
+  CompiledFunction f = compileOk(t);
+  // i64.extend_i32_u sits between the address and the store: no fusion.
+  EXPECT_EQ(f.code[0], w(Op::I32AddImm));
+  // (func (param i32 i32) local.get 0 i32.const 16 i32.add local.get 1 i32.store)
+  TestModule u(fn({I32, I32}, {}), {0x20, 0x00, 0x41, 0x10, 0x6A, 0x20, 0x01, 0x36, 0x02, 0x00, 0x0B});
+  u.module.memories.push_back(MemoryType{});
+  EXPECT_EQ(compileOk(u).code, code({w(Op::I32StoreAddImm), 0, 16, 1, 0, w(Op::Return)}));
+}
+
 TEST(FunctionCompilerTest, TypedSelectAcceptsReferences) {
   // (func (param funcref funcref i32) (result funcref) local.get 0 local.get 1 local.get 2 select (result funcref))
   TestModule t(fn({FuncRef, FuncRef, I32}, {FuncRef}),

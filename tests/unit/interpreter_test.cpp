@@ -494,6 +494,25 @@ TEST_F(InterpreterTest, LoadFromSlotPlusImmediateWrapsLikeAnAdd) {
   expectContextClean();
 }
 
+TEST_F(InterpreterTest, IndexedAccessesWrapLikeTheOpsTheyReplace) {
+  addMemory(1, 1);
+  // store fp[2] at u32(fp[0] + (fp[1] << 2)) + 8, then load it back through
+  // the AddImm forms at u32(fp[0] + 8) + (fp[1] << 2) with fp[1] = 0.
+  Asm a;
+  a.emit(Op::I32StoreIndexed, {0, 1, 2, 2, 8});
+  a.emit(Op::I32LoadIndexed, {3, 0, 1, 2, 8});
+  a.emit(Op::I32StoreAddImm, {0, 100, 3, 0});
+  a.emit(Op::I32LoadAddImm, {0, 0, 100, 0});
+  a.emit(Op::Return);
+  uint32_t f = addFunction(i32s(3, 1), 1, 4, a.code);
+  EXPECT_EQ(callI32(f, {16, 3, 0xABCD}), 0xABCDu);
+  // 0xFFFFFFF0 + (5 << 2) wraps to 4 and 0xFFFFFFF0 + 100 to 84: both in
+  // bounds, as i32.shl + i32.add would give, so the value makes the round trip.
+  EXPECT_EQ(callI32(f, {0xFFFFFFF0u, 5, 77}), 77u);
+  EXPECT_EQ(trapOf(f, {65528, 0, 1}), ErrorCode::MemoryOutOfBounds);  // 65528 + 8 + 4 > 65536
+  expectContextClean();
+}
+
 TEST_F(InterpreterTest, MemoryGrownByACalleeIsSeenAfterItReturns) {
   // Return reloads the memory cache only when the instance changes: a callee
   // in the same instance that grows memory must leave the cache current.
