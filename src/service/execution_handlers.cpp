@@ -1,5 +1,5 @@
 // POST /v1/executions and the shared path that runs a spec on a worker and
-// answers with JSON or an NDJSON stream (sessions use it too).
+// answers with JSON or a stream, NDJSON or SSE (sessions use it too).
 #include <boost/beast/http/field.hpp>
 
 #include "service/result_json.h"
@@ -10,15 +10,31 @@ namespace warden::service {
 
 namespace {
 
-bool wantsStream(const HttpRequest& request) {
+enum class StreamFormat { None, Ndjson, Sse };
+
+// NDJSON when the client accepts application/x-ndjson, server-sent events
+// for text/event-stream, else one JSON answer.
+StreamFormat streamFormat(const HttpRequest& request) {
   auto accept = request.find(http::field::accept);
-  return accept != request.end() && accept->value().find("application/x-ndjson") != std::string_view::npos;
+  if (accept == request.end()) return StreamFormat::None;
+  if (accept->value().find("application/x-ndjson") != std::string_view::npos) return StreamFormat::Ndjson;
+  if (accept->value().find("text/event-stream") != std::string_view::npos) return StreamFormat::Sse;
+  return StreamFormat::None;
 }
 
-// Streams guest output as NDJSON lines: {"type":"stdout","data":"..."}.
+// One stream message with its "type": an NDJSON line, or an SSE event named
+// after the type whose data is the same JSON.
+std::string frame(StreamFormat format, const nlohmann::json& message) {
+  std::string text = dumpJson(message);
+  if (format == StreamFormat::Sse) return "event: " + message["type"].get<std::string>() + "\ndata: " + text + "\n\n";
+  return text + "\n";
+}
+
+// Streams guest output as {"type":"stdout","data":"..."} messages.
 class OutputStream {
  public:
-  explicit OutputStream(std::shared_ptr<Responder> responder) : responder_(std::move(responder)) {}
+  OutputStream(std::shared_ptr<Responder> responder, StreamFormat format)
+      : responder_(std::move(responder)), format_(format) {}
   void write(int fd, std::string_view bytes) { send(fd, chunker(fd).take(bytes)); }
   void flush() {
     send(1, stdout_.flush());
@@ -29,9 +45,10 @@ class OutputStream {
   Utf8Chunker& chunker(int fd) { return fd == 1 ? stdout_ : stderr_; }
   void send(int fd, const std::string& text) {
     if (text.empty()) return;
-    responder_->streamChunk(dumpJson({{"type", fd == 1 ? "stdout" : "stderr"}, {"data", text}}) + "\n");
+    responder_->streamChunk(frame(format_, {{"type", fd == 1 ? "stdout" : "stderr"}, {"data", text}}));
   }
   std::shared_ptr<Responder> responder_;
+  StreamFormat format_;
   Utf8Chunker stdout_, stderr_;
 };
 
@@ -52,15 +69,18 @@ void Service::execute(const std::shared_ptr<Call>& call, ExecutionSpec spec, std
       return call->fail({409, "session_busy", "this session is running another execution", ""});
   }
   call->request.body() = {};  // the spec holds what is needed; free the body while queued
-  bool stream = wantsStream(call->request);
+  StreamFormat format = streamFormat(call->request);
+  bool stream = format != StreamFormat::None;
   auto shared_spec = std::make_shared<ExecutionSpec>(std::move(spec));
-  bool queued = submit(call, [this, call, shared_spec, session, stream] {
+  bool queued = submit(call, [this, call, shared_spec, session, stream, format] {
     auto started = std::chrono::steady_clock::now();
-    OutputStream output(call->responder);
+    OutputStream output(call->responder, format);
     sandbox::OutputSink sink;
     if (stream) sink = [&output](int fd, std::string_view bytes) { output.write(fd, bytes); };
     auto on_start = [&] {
-      if (stream) call->responder->startStream(http::status::ok, "application/x-ndjson");
+      if (stream)
+        call->responder->startStream(http::status::ok,
+                                     format == StreamFormat::Sse ? "text/event-stream" : "application/x-ndjson");
     };
     running_.fetch_add(1);
     auto outcome = session ? runner_.runInSession(*session, *shared_spec, sink, on_start)
@@ -84,7 +104,7 @@ void Service::execute(const std::shared_ptr<Call>& call, ExecutionSpec spec, std
       answer.erase("stdout");
       answer.erase("stderr");
       answer["type"] = "result";
-      call->responder->streamChunk(dumpJson(answer) + "\n");
+      call->responder->streamChunk(frame(format, answer));
       call->endStream();
       return;
     }

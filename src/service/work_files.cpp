@@ -83,7 +83,7 @@ std::expected<void, std::string> writeFiles(const std::string& dir, const std::v
     if (!parent) return std::unexpected(fmt::format("{}: {}", file.path, parent.error()));
     Fd parent_fd(*parent);
     std::string name(components(file.path).back());
-    Fd out(::openat(parent_fd.fd, name.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
+    Fd out(::openat(parent_fd.fd, name.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600));
     if (out.fd < 0) return std::unexpected(fmt::format("{}: {}", file.path, std::strerror(errno)));
     size_t done = 0;
     while (done < file.content.size()) {

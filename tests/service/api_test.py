@@ -89,6 +89,13 @@ def test_status_output_limit(c):
     assert 0 < len(j["stdout"]) <= 1000, len(j["stdout"])
 
 
+def test_status_write_limit(c):
+    j = c.alpha.execute({"code": "with open('big.bin', 'wb') as f:\n  while True: f.write(b'w' * 4096); f.flush()",
+                         "limits": {"write_bytes": 100000}}).json()
+    assert j["status"] == "write_limit", j
+    assert all(f["size"] <= 100000 for f in j["files"]), j["files"]
+
+
 def test_status_trap_wasm(c):
     j = c.alpha.execute({"language": "wasm", "code": wat_module(TRAP_WAT, c.workdir)}).json()
     assert j["status"] == "trap", j
@@ -183,6 +190,27 @@ def test_streaming_ndjson(c):
     assert result["status"] == "ok" and "stdout" not in result and result["exit_code"] == 0, result
     # The first chunk arrived while the guest was still sleeping.
     assert lines[-1][0] - lines[0][0] >= 0.4, [t for t, _ in lines]
+
+
+def test_streaming_server_sent_events(c):
+    import http.client
+    import json
+    conn = http.client.HTTPConnection("127.0.0.1", c.server.port, timeout=60 * c.scale)
+    conn.request("POST", "/v1/executions", body=json.dumps({"code": "print('a', flush=True)\nprint('b')"}),
+                 headers=c.alpha.headers({"Accept": "text/event-stream"}))
+    r = conn.getresponse()
+    assert r.status == 200 and r.getheader("Content-Type") == "text/event-stream", r.status
+    events = [e for e in r.read().decode().split("\n\n") if e]
+    conn.close()
+    parsed = []
+    for event in events:
+        name_line, data_line = event.split("\n")
+        assert name_line.startswith("event: ") and data_line.startswith("data: "), event
+        data = json.loads(data_line[len("data: "):])
+        assert data["type"] == name_line[len("event: "):], event
+        parsed.append(data)
+    assert "".join(p["data"] for p in parsed if p["type"] == "stdout") == "a\nb\n", parsed
+    assert parsed[-1]["type"] == "result" and parsed[-1]["status"] == "ok", parsed
 
 
 def test_streaming_ends_with_limit_status(c):
@@ -373,10 +401,10 @@ def test_sigterm_drains_running_executions(c):
 
 TESTS = [
     test_healthz_and_metrics, test_status_ok, test_status_error, test_status_timeout, test_status_fuel_exhausted,
-    test_status_memory_limit, test_status_output_limit, test_status_trap_wasm, test_wasm_module_runs,
+    test_status_memory_limit, test_status_output_limit, test_status_write_limit, test_status_trap_wasm, test_wasm_module_runs,
     test_wasm_bad_modules_are_4xx, test_stdin_env_args, test_files_in_and_changed_files_out,
     test_returned_files_are_bounded, test_file_paths_are_checked, test_guest_sees_no_host_files,
-    test_streaming_ndjson, test_streaming_ends_with_limit_status, test_streaming_error_before_start_is_plain_json,
+    test_streaming_ndjson, test_streaming_server_sent_events, test_streaming_ends_with_limit_status, test_streaming_error_before_start_is_plain_json,
     test_streaming_keeps_utf8_characters_whole, test_auth, test_rate_limit_429_with_retry_after,
     test_concurrency_limit_429, test_limits_above_tenant_maximum_are_422, test_bad_json_and_fields,
     test_oversize_body_413, test_unknown_endpoint_and_method, test_malformed_http_is_400_and_closed,

@@ -40,6 +40,44 @@ def test_globals_survive_between_executions(c):
         c.alpha.request("DELETE", f"/v1/sessions/{sid}")
 
 
+def test_session_streaming(c):
+    sid = create(c.alpha)
+    try:
+        run(c.alpha, sid, "n = 3")
+        status, ctype, lines = c.alpha.stream(f"/v1/sessions/{sid}/executions",
+                                              {"code": "for i in range(n): print(i, flush=True)"})
+        assert status == 200 and ctype == "application/x-ndjson", (status, ctype)
+        out = "".join(line["data"] for _, line in lines if line["type"] == "stdout")
+        assert out == "0\n1\n2\n", lines
+        assert lines[-1][1]["type"] == "result" and lines[-1][1]["session_id"] == sid, lines[-1]
+    finally:
+        c.alpha.request("DELETE", f"/v1/sessions/{sid}")
+
+
+def test_session_busy_is_409(c):
+    import threading
+    sid = create(c.alpha)
+    try:
+        started = threading.Event()
+        result = {}
+
+        def slow():
+            started.set()
+            result["r"] = run(c.alpha, sid, f"import time\ntime.sleep({1.5 * c.scale})")
+
+        t = threading.Thread(target=slow)
+        t.start()
+        started.wait()
+        time.sleep(0.5 * c.scale)
+        expect_error(c.alpha.request("POST", f"/v1/sessions/{sid}/executions", {"code": "print(1)"}), 409,
+                     code="session_busy")
+        t.join()
+        assert result["r"]["status"] == "ok", result
+        assert run(c.alpha, sid, "print('free')")["stdout"] == "free\n"
+    finally:
+        c.alpha.request("DELETE", f"/v1/sessions/{sid}")
+
+
 def test_session_env_and_memory_from_creation(c):
     sid = create(c.alpha, {"env": {"MODE": "test"}, "limits": {"memory_bytes": 64 << 20}})
     try:
@@ -136,7 +174,8 @@ def test_idle_sessions_expire(c):
     assert '"event":"session_expired"' in c.server.log_text()
 
 
-TESTS = [test_globals_survive_between_executions, test_session_env_and_memory_from_creation,
+TESTS = [test_globals_survive_between_executions, test_session_streaming, test_session_busy_is_409,
+         test_session_env_and_memory_from_creation,
          test_session_files_up_and_down, test_session_bad_inputs, test_tenant_isolation, test_delete,
          test_max_sessions_per_tenant, test_idle_sessions_expire]
 
