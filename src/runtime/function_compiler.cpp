@@ -660,8 +660,8 @@ class BodyCompiler {
   };
 
   // When the last instruction computed `addr` (a stack slot, consumed by the
-  // access) as I32AddImm, or as I32Add of an I32ShlImm emitted just before
-  // it, removes them and returns their operands. Nothing can jump between
+  // access) as I32AddImm or I32Add (of an I32ShlImm emitted just before it,
+  // or of any two values), removes them and returns their operands. Nothing can jump between
   // them and the access (see takeConstant), and each read its operands
   // before writing, so the operands still hold their values.
   FusedAddress takeAddress(uint32_t addr) {
@@ -675,16 +675,20 @@ class BodyCompiler {
       code_.resize(add_start);
       return f;
     }
-    const Producer& shl = before_last_producer_;
-    if (code_[add_start] != uint32_t(InternalOp::I32Add) || shl.end != add_start || shl.dst_word == kNoPatch ||
-        code_[shl.dst_word - 1] != uint32_t(InternalOp::I32ShlImm))
-      return {};
-    uint32_t shifted = code_[shl.dst_word];
+    if (code_[add_start] != uint32_t(InternalOp::I32Add)) return {};
     uint32_t x = code_[add.dst_word + 1], y = code_[add.dst_word + 2];
-    if (shifted < num_local_slots_ || (x == shifted) == (y == shifted)) return {};
-    FusedAddress f{FusedAddress::Indexed, x == shifted ? y : x, code_[shl.dst_word + 1], code_[shl.dst_word + 2]};
-    code_.resize(shl.dst_word - 1);
-    return f;
+    const Producer& shl = before_last_producer_;
+    if (shl.end == add_start && shl.dst_word != kNoPatch && code_[shl.dst_word - 1] == uint32_t(InternalOp::I32ShlImm)) {
+      uint32_t shifted = code_[shl.dst_word];
+      if (shifted >= num_local_slots_ && (x == shifted) != (y == shifted)) {
+        FusedAddress f{FusedAddress::Indexed, x == shifted ? y : x, code_[shl.dst_word + 1], code_[shl.dst_word + 2]};
+        code_.resize(shl.dst_word - 1);
+        return f;
+      }
+    }
+    // A plain sum of two values: an indexed access with shift 0.
+    code_.resize(add_start);
+    return FusedAddress{FusedAddress::Indexed, x, y, 0};
   }
 
   static InternalOp fusedForm(InternalOp op, FusedAddress::Kind kind) {

@@ -246,6 +246,13 @@ TEST(FunctionCompilerTest, IndexedAccessesFuse) {
                           w(Op::Return)}));
 }
 
+TEST(FunctionCompilerTest, LoadFromASumIsIndexedWithShiftZero) {
+  // (func (param i32 i32) (result i32) local.get 0 local.get 1 i32.add i32.load)
+  TestModule t(fn({I32, I32}, {I32}), {0x20, 0x00, 0x20, 0x01, 0x6A, 0x28, 0x02, 0x00, 0x0B});
+  t.module.memories.push_back(MemoryType{});
+  EXPECT_EQ(compileOk(t).code, code({w(Op::I32LoadIndexed), 0, 0, 1, 0, 0, w(Op::Return)}));
+}
+
 TEST(FunctionCompilerTest, StoreToLocalPlusConstantFuses) {
   // (func (param i32 i32) local.get 0 i32.const 16 i32.add local.get 1 i64.store32)
   TestModule t(fn({I32, I32}, {}), {0x20, 0x00, 0x41, 0x10, 0x6A, 0x20, 0x01, 0xAD, 0x3E, 0x02, 0x00, 0x0B});
