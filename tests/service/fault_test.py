@@ -10,7 +10,7 @@ import tempfile
 import threading
 import time
 
-from harness import Client, Server, metric, parse_args, run_tests, wat_module
+from harness import Client, Server, metric, parse_args, run_tests, stop_and_check_exit, wat_module
 
 TRAP_WAT = '(module (memory (export "memory") 1) (func (export "_start") unreachable))'
 
@@ -101,6 +101,7 @@ def test_good_requests_survive_bad_ones(c):
     assert after <= baseline + (48 << 20), (baseline, after)
     assert c.server.alive()
     assert good.execute({"code": "print('still here')"}).json()["stdout"] == "still here\n"
+    stop_and_check_exit(c.server, 60 * c.scale)
 
 
 def main():

@@ -193,6 +193,18 @@ def expect_error(resp, status, field=None, code=None):
     return error
 
 
+def stop_and_check_exit(server, timeout):
+    """SIGTERM; the server must drain and exit 0 with no sanitizer report
+    (a leak or UB report under ASan/UBSan makes the exit status non-zero)."""
+    import signal
+    server.proc.send_signal(signal.SIGTERM)
+    status = server.proc.wait(timeout)
+    log = server.log_text()
+    for marker in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"):
+        assert marker not in log, log[log.index(marker) - 200:][:3000]
+    assert status == 0, (status, log[-2000:])
+
+
 def parse_args():
     parser = argparse.ArgumentParser()
     parser.add_argument("--warden", required=True)

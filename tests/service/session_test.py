@@ -5,7 +5,7 @@ per-tenant cap, delete, and expiry after the idle time."""
 import sys
 import time
 
-from harness import Client, Server, b64, expect_error, metric, parse_args, run_tests
+from harness import Client, Server, b64, expect_error, metric, parse_args, run_tests, stop_and_check_exit
 
 
 class Context:
@@ -174,10 +174,15 @@ def test_idle_sessions_expire(c):
     assert '"event":"session_expired"' in c.server.log_text()
 
 
+def test_clean_exit_with_open_sessions(c):
+    create(c.alpha)  # left open: closed at exit, without leaks
+    stop_and_check_exit(c.server, 60 * c.scale)
+
+
 TESTS = [test_globals_survive_between_executions, test_session_streaming, test_session_busy_is_409,
          test_session_env_and_memory_from_creation,
          test_session_files_up_and_down, test_session_bad_inputs, test_tenant_isolation, test_delete,
-         test_max_sessions_per_tenant, test_idle_sessions_expire]
+         test_max_sessions_per_tenant, test_idle_sessions_expire, test_clean_exit_with_open_sessions]
 
 
 def main():
