@@ -625,8 +625,12 @@ class BodyCompiler {
       // emitted (local.get emits none), so a commutative op takes it too.
       if (!imm && isCommutative(sig.op) && b != slot(h - 1) && (imm = takeConstant(a))) a = b;
     }
+    std::optional<uint64_t> imm64;
+    if (!imm && immediateForm64(sig.op) != InternalOp::Count_) imm64 = takeConstant64(b);
     if (imm)
       emit(immediateForm(sig.op), {dst, a, *imm});
+    else if (imm64)
+      emit(immediateForm64(sig.op), {dst, a, uint32_t(*imm64), uint32_t(*imm64 >> 32)});
     else
       emit(sig.op, {dst, a, b});
     noteProducer();
@@ -670,8 +674,10 @@ class BodyCompiler {
         addr < num_local_slots_)
       return {};
     uint32_t add_start = add.dst_word - 1;
-    if (code_[add_start] == uint32_t(InternalOp::I32AddImm)) {
-      FusedAddress f{FusedAddress::AddImm, code_[add.dst_word + 1], code_[add.dst_word + 2], 0};
+    bool sub = code_[add_start] == uint32_t(InternalOp::I32SubImm);  // a - c wraps as a + (0 - c)
+    if (code_[add_start] == uint32_t(InternalOp::I32AddImm) || sub) {
+      uint32_t imm = code_[add.dst_word + 2];
+      FusedAddress f{FusedAddress::AddImm, code_[add.dst_word + 1], sub ? 0u - imm : imm, 0};
       code_.resize(add_start);
       return f;
     }
@@ -701,6 +707,30 @@ class BodyCompiler {
       WARDEN_STORE_OPS(WARDEN_FUSED_CASE)
 #undef WARDEN_FUSED_CASE
       default: return op;
+    }
+  }
+
+  // The same for a Const64 (i64 or f64): nbody.wasm's "f64.const dt ;
+  // f64.mul" in its position update loop.
+  std::optional<uint64_t> takeConstant64(uint32_t slot) {
+    const Producer& p = last_producer_;
+    if (!emitting() || p.end != here() || p.dst_word == kNoPatch || code_[p.dst_word] != slot ||
+        code_[p.dst_word - 1] != uint32_t(InternalOp::Const64))
+      return std::nullopt;
+    uint64_t value = uint64_t(code_[p.dst_word + 1]) | uint64_t(code_[p.dst_word + 2]) << 32;
+    code_.resize(p.dst_word - 1);
+    return value;
+  }
+
+  static InternalOp immediateForm64(InternalOp op) {
+    switch (op) {
+#define WARDEN_IMM64_CASE(name) \
+  case InternalOp::name:        \
+    return InternalOp::name##Imm;
+      WARDEN_IMM_I64_OPS(WARDEN_IMM64_CASE)
+      WARDEN_IMM_F64_OPS(WARDEN_IMM64_CASE)
+#undef WARDEN_IMM64_CASE
+      default: return InternalOp::Count_;
     }
   }
 

@@ -351,6 +351,19 @@ static Expect<void> run(Store& store, ExecContext& ctx, const FunctionInstance& 
   NEXT(3);
   WARDEN_IMM_OPS(IMM_HANDLER)
 #undef IMM_HANDLER
+#define IMM64_HANDLER(name, T)                                                           \
+  op_##name##Imm : {                                                                     \
+    uint64_t imm = uint64_t(ip[3]) | uint64_t(ip[4]) << 32;                              \
+    writeSlot(SLOT(1), num::name(readSlot<T>(SLOT(2)), std::bit_cast<T>(imm)));           \
+    NEXT(4);                                                                             \
+  }
+#define IMM_I64_HANDLER(name) IMM64_HANDLER(name, uint64_t)
+#define IMM_F64_HANDLER(name) IMM64_HANDLER(name, double)
+  WARDEN_IMM_I64_OPS(IMM_I64_HANDLER)
+  WARDEN_IMM_F64_OPS(IMM_F64_HANDLER)
+#undef IMM_I64_HANDLER
+#undef IMM_F64_HANDLER
+#undef IMM64_HANDLER
 
   // ---- data movement --------------------------------------------------------
 op_Move:

@@ -137,6 +137,23 @@ TEST(FunctionCompilerTest, ConstantOperandsBecomeImmediates) {
   EXPECT_EQ(compileOk(sub).code, code({w(Op::Const32), 1, 5, w(Op::I32Sub), 0, 1, 0, w(Op::Return)}));
 }
 
+TEST(FunctionCompilerTest, SixtyFourBitConstantsBecomeImmediates) {
+  // (func (param f64) (result f64) local.get 0 f64.const 2.0 f64.mul)
+  TestModule mul(fn({ValType::F64}, {ValType::F64}),
+                 {0x20, 0x00, 0x44, 0, 0, 0, 0, 0, 0, 0, 0x40, 0xA2, 0x0B});
+  EXPECT_EQ(compileOk(mul).code, code({w(Op::F64MulImm), 0, 0, 0, 0x40000000u, w(Op::Return)}));
+  // (func (param i64) (result i64) local.get 0 i64.const -1 i64.xor)
+  TestModule x(fn({I64}, {I64}), {0x20, 0x00, 0x42, 0x7F, 0x85, 0x0B});
+  EXPECT_EQ(compileOk(x).code, code({w(Op::I64XorImm), 0, 0, 0xFFFFFFFFu, 0xFFFFFFFFu, w(Op::Return)}));
+}
+
+TEST(FunctionCompilerTest, LoadFromLocalMinusConstantFusesAsAnAdd) {
+  // (func (param i32) (result i32) local.get 0 i32.const 64 i32.sub i32.load)
+  TestModule t(fn({I32}, {I32}), {0x20, 0x00, 0x41, 0xC0, 0x00, 0x6B, 0x28, 0x02, 0x00, 0x0B});
+  t.module.memories.push_back(MemoryType{});
+  EXPECT_EQ(compileOk(t).code, code({w(Op::I32LoadAddImm), 0, 0, 0xFFFFFFC0u, 0, w(Op::Return)}));
+}
+
 TEST(FunctionCompilerTest, CompareWithConstantThenBranchFuses) {
   // (func (param i32) (loop local.get 0 i32.const 10 i32.lt_s br_if 0)
   //   (if (i32.ge_u (local.get 0) (i32.const 3)) (then nop)))

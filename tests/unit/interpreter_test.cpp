@@ -532,6 +532,19 @@ TEST_F(InterpreterTest, MemoryGrownByACalleeIsSeenAfterItReturns) {
   expectContextClean();
 }
 
+TEST_F(InterpreterTest, SixtyFourBitImmediates) {
+  // fp[0].f64 * 2.5, and fp[1].i64 << (65 & 63).
+  Asm a;
+  a.emit(Op::F64MulImm, {0, 0, 0, 0x40040000u});  // 2.5
+  a.emit(Op::I64ShlImm, {1, 1, 65, 0});
+  a.emit(Op::Return);
+  uint32_t f = addFunction(FuncType{{ValType::F64, ValType::I64}, {ValType::F64, ValType::I64}}, 0, 2, a.code);
+  auto r = call(f, {Value::fromF64(3.0), Value::fromI64(0x8000000000000003ull)});
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ((*r)[0].f64, 7.5);
+  EXPECT_EQ((*r)[1].i64, 6u);
+}
+
 TEST_F(InterpreterTest, BranchOnCompareWithImmediate) {
   // Counts fp[0] up to 10 with a fused compare-and-branch on an immediate.
   Asm a;
