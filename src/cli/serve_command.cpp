@@ -86,7 +86,7 @@ int serveCommand(const ServeOptions& options) {
   std::signal(SIGPIPE, SIG_IGN);
   boost::asio::io_context io(int(config.io_threads));
   Service service(config, **python);
-  HttpLimits limits{config.max_body_bytes, 16 << 10, config.read_timeout, config.write_timeout};
+  HttpLimits limits{config.max_body_bytes, 16 << 10, config.read_timeout, config.write_timeout, config.max_connections};
   auto server = HttpServer::listen(
       io, listen->host, listen->port, limits,
       [&service](HttpRequest&& request, std::shared_ptr<Responder> responder) {

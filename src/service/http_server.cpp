@@ -32,12 +32,16 @@ namespace {
 // writes each answer; every member is touched only on the strand.
 class Connection : public Responder, public std::enable_shared_from_this<Connection> {
  public:
-  Connection(tcp::socket socket, const HttpLimits& limits, std::shared_ptr<const Handler> handler, Metrics& metrics)
-      : stream_(std::move(socket)), limits_(limits), handler_(std::move(handler)), metrics_(metrics) {
+  Connection(tcp::socket socket, const HttpLimits& limits, std::shared_ptr<const Handler> handler, Metrics& metrics,
+             std::shared_ptr<std::atomic<uint32_t>> open_count)
+      : stream_(std::move(socket)), limits_(limits), handler_(std::move(handler)), metrics_(metrics),
+        open_count_(std::move(open_count)) {
     beast::error_code ec;
     auto remote = stream_.socket().remote_endpoint(ec);
     remote_ = ec ? std::string("?") : fmt::format("{}:{}", remote.address().to_string(), remote.port());
   }
+
+  ~Connection() override { open_count_->fetch_sub(1); }
 
   void start() {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->readRequest(); });
@@ -218,6 +222,7 @@ class Connection : public Responder, public std::enable_shared_from_this<Connect
   bool writing_ = false;
   bool last_queued_ = false;
   std::atomic<bool> gone_{false};
+  std::shared_ptr<std::atomic<uint32_t>> open_count_;  // the server's count of open connections
   bool drain_before_close_ = false;
   std::vector<char> drain_buffer_;
 };
@@ -232,9 +237,15 @@ struct HttpServer::State : std::enable_shared_from_this<HttpServer::State> {
   void accept() {
     acceptor.async_accept(net::make_strand(io), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
       if (ec == net::error::operation_aborted || !self->acceptor.is_open()) return;
-      if (!ec) {
+      if (!ec && self->open->fetch_add(1) >= self->limits.max_connections) {
+        // Too many open connections (each holds a descriptor): refuse this
+        // one at once rather than let descriptors run out for everyone.
+        self->open->fetch_sub(1);
+        self->metrics.recordRejected("connections");
+        socket.close(ec);
+      } else if (!ec) {
         socket.set_option(tcp::no_delay(true), ec);
-        std::make_shared<Connection>(std::move(socket), self->limits, self->handler, self->metrics)->start();
+        std::make_shared<Connection>(std::move(socket), self->limits, self->handler, self->metrics, self->open)->start();
       }
       self->accept();
     });
@@ -245,6 +256,7 @@ struct HttpServer::State : std::enable_shared_from_this<HttpServer::State> {
   HttpLimits limits;
   std::shared_ptr<const Handler> handler;
   Metrics& metrics;
+  std::shared_ptr<std::atomic<uint32_t>> open = std::make_shared<std::atomic<uint32_t>>(0);
 };
 
 std::expected<std::unique_ptr<HttpServer>, std::string> HttpServer::listen(net::io_context& io, const std::string& host,

@@ -24,6 +24,7 @@ struct HttpLimits {
   uint32_t max_header_bytes = 16 << 10;
   std::chrono::milliseconds read_timeout{10'000};   // a whole request, or an idle keep-alive connection
   std::chrono::milliseconds write_timeout{30'000};  // each write to the client
+  uint32_t max_connections = 1024;  // beyond it a new connection is closed at once
 };
 
 class HttpServer {

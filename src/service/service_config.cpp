@@ -71,7 +71,7 @@ Parsed<TenantConfig> readTenant(const json& object, const std::string& path) {
 Parsed<ServiceConfig> readConfig(const json& root) {
   ServiceConfig config;
   if (auto ok = checkObject(root, "", {"listen", "workers", "io_threads", "max_queue", "max_body_bytes",
-                                       "read_timeout_ms", "write_timeout_ms", "idle_timeout_ms",
+                                       "read_timeout_ms", "write_timeout_ms", "max_connections",
                                        "session_idle_timeout_s", "max_sessions_total", "files", "tenants"});
       !ok)
     return std::unexpected(ok.error());
@@ -79,19 +79,18 @@ Parsed<ServiceConfig> readConfig(const json& root) {
   if (!listen) return std::unexpected(listen.error());
   if (*listen) config.listen = **listen;
   uint64_t read_ms = config.read_timeout.count(), write_ms = config.write_timeout.count(),
-           idle_ms = config.idle_timeout.count(), session_s = config.session_idle_timeout.count();
+           session_s = config.session_idle_timeout.count();
   for (auto ok : {readUint(root, "", "workers", config.workers, 0, 1024), readUint(root, "", "io_threads", config.io_threads, 1, 64),
                   readUint(root, "", "max_queue", config.max_queue, 0, 1'000'000),
                   readUint(root, "", "max_body_bytes", config.max_body_bytes, 1024, 1ull << 30),
                   readUint(root, "", "read_timeout_ms", read_ms, 10, 3'600'000),
                   readUint(root, "", "write_timeout_ms", write_ms, 10, 3'600'000),
-                  readUint(root, "", "idle_timeout_ms", idle_ms, 10, 3'600'000),
+                  readUint(root, "", "max_connections", config.max_connections, 1, 1'000'000),
                   readUint(root, "", "session_idle_timeout_s", session_s, 1, 30 * 86400),
                   readUint(root, "", "max_sessions_total", config.max_sessions_total, 0, 1'000'000)})
     if (!ok) return std::unexpected(ok.error());
   config.read_timeout = std::chrono::milliseconds(read_ms);
   config.write_timeout = std::chrono::milliseconds(write_ms);
-  config.idle_timeout = std::chrono::milliseconds(idle_ms);
   config.session_idle_timeout = std::chrono::seconds(session_s);
   if (auto it = root.find("files"); it != root.end()) {
     if (auto ok = checkObject(*it, "files", {"max_count", "max_file_bytes", "max_total_bytes"}); !ok) return std::unexpected(ok.error());

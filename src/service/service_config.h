@@ -46,7 +46,7 @@ struct ServiceConfig {
   uint64_t max_body_bytes = 16ull << 20;
   std::chrono::milliseconds read_timeout{10'000};   // to receive a whole request (headers and body)
   std::chrono::milliseconds write_timeout{30'000};  // for the client to take each response write
-  std::chrono::milliseconds idle_timeout{60'000};   // keep-alive connection with no request
+  uint32_t max_connections = 1024;  // open client connections; more are closed at once
   std::chrono::seconds session_idle_timeout{300};
   uint32_t max_sessions_total = 256;
   FileLimits files;

@@ -333,6 +333,8 @@ def raw_exchange(server, data, timeout):
                 chunk = s.recv(65536)
             except socket.timeout:
                 return b"".join(chunks), False
+            except ConnectionResetError:  # closed with our request unread
+                return b"".join(chunks), True
             if not chunk:
                 return b"".join(chunks), True
             chunks.append(chunk)
@@ -360,6 +362,22 @@ def test_slow_client_is_cut_off(c):
     waited = time.monotonic() - started
     assert result["closed"] and result["reply"] == b"", result
     assert waited < 5 * c.scale, waited
+
+
+def test_connection_cap(c):
+    # The config allows 48 connections: idle ones fill it, the next is closed
+    # at once, and closing some lets requests in again.
+    idle = [socket.create_connection(("127.0.0.1", c.server.port), timeout=10) for _ in range(48)]
+    try:
+        time.sleep(0.2 * c.scale)  # let the server accept them all
+        refused, closed = raw_exchange(c.server, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", 10 * c.scale)
+        assert refused == b"" and closed, refused
+    finally:
+        for s in idle:
+            s.close()
+    time.sleep(0.2 * c.scale)
+    assert c.anon.request("GET", "/healthz").status == 200
+    assert 'warden_rejected_total{reason="connections"}' in c.anon.request("GET", "/metrics").body.decode()
 
 
 def test_keep_alive_serves_many_requests_on_one_connection(c):
@@ -407,7 +425,7 @@ TESTS = [
     test_streaming_keeps_utf8_characters_whole, test_auth, test_rate_limit_429_with_retry_after,
     test_concurrency_limit_429, test_limits_above_tenant_maximum_are_422, test_bad_json_and_fields,
     test_oversize_body_413, test_unknown_endpoint_and_method, test_malformed_http_is_400_and_closed,
-    test_slow_client_is_cut_off, test_keep_alive_serves_many_requests_on_one_connection, test_still_serving_and_logging,
+    test_slow_client_is_cut_off, test_connection_cap, test_keep_alive_serves_many_requests_on_one_connection, test_still_serving_and_logging,
     test_sigterm_drains_running_executions,
 ]
 

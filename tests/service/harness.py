@@ -40,6 +40,7 @@ def config(scale, session_idle_s):
         "max_queue": 64,
         "max_body_bytes": 1 << 20,
         "read_timeout_ms": int(1000 * scale),
+        "max_connections": 48,
         "session_idle_timeout_s": session_idle_s,
         "files": {"max_count": 8, "max_file_bytes": 64 << 10, "max_total_bytes": 256 << 10},
         "tenants": [
