@@ -631,10 +631,40 @@ class BodyCompiler {
       emit(immediateForm(sig.op), {dst, a, *imm});
     else if (imm64)
       emit(immediateForm64(sig.op), {dst, a, uint32_t(*imm64), uint32_t(*imm64 >> 32)});
-    else
+    else if (!emitFusedPair(sig.op, dst, a, b))
       emit(sig.op, {dst, a, b});
     noteProducer();
     return {};
+  }
+
+  // When the last instruction computed `b` (a stack temporary, consumed here)
+  // with an op that pairs with `op` (internal_ops.def: fused pairs), replaces
+  // it and emits the pair as one op. Nothing can jump between the two, and
+  // the fused handler reads every operand before it writes.
+  bool emitFusedPair(InternalOp op, uint32_t dst, uint32_t a, uint32_t b) {
+    using O = InternalOp;
+    struct Pair {
+      O first, second, fused;
+    };
+    static constexpr Pair kPairs[] = {
+        {O::F64Mul, O::F64Add, O::F64MulAdd},
+        {O::F64Mul, O::F64Sub, O::F64MulSub},
+        {O::I32Add, O::I32Add, O::I32AddAdd},
+        {O::I32RotlImm, O::I32Xor, O::I32XorRotlImm},
+    };
+    const Producer& p = last_producer_;
+    if (!emitting() || p.end != here() || p.dst_word == kNoPatch || code_[p.dst_word] != b ||
+        b < num_local_slots_ || a == b)
+      return false;
+    auto first = static_cast<O>(code_[p.dst_word - 1]);
+    for (const Pair& pair : kPairs) {
+      if (pair.first != first || pair.second != op) continue;
+      uint32_t x = code_[p.dst_word + 1], y = code_[p.dst_word + 2];
+      code_.resize(p.dst_word - 1);
+      emit(pair.fused, {dst, a, x, y});
+      return true;
+    }
+    return false;
   }
 
   // The value of the Const32 just emitted into `slot` (then removed from the

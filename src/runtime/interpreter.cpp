@@ -365,6 +365,27 @@ static Expect<void> run(Store& store, ExecContext& ctx, const FunctionInstance& 
 #undef IMM_F64_HANDLER
 #undef IMM64_HANDLER
 
+  // ---- fused pairs: the empty asm keeps the product a separate IEEE result
+  // (no contraction into an FMA when built for a CPU that has one) ----------
+op_F64MulAdd: {
+  double product = num::F64Mul(SLOT(3).f64, SLOT(4).f64);
+  asm("" : "+x"(product));
+  writeSlot(SLOT(1), num::F64Add(SLOT(2).f64, product));
+  NEXT(4);
+}
+op_F64MulSub: {
+  double product = num::F64Mul(SLOT(3).f64, SLOT(4).f64);
+  asm("" : "+x"(product));
+  writeSlot(SLOT(1), num::F64Sub(SLOT(2).f64, product));
+  NEXT(4);
+}
+op_I32AddAdd:
+  writeSlot(SLOT(1), uint32_t(SLOT(2).i32 + (SLOT(3).i32 + SLOT(4).i32)));
+  NEXT(4);
+op_I32XorRotlImm:
+  writeSlot(SLOT(1), uint32_t(SLOT(2).i32 ^ num::I32Rotl(SLOT(3).i32, ip[4])));
+  NEXT(4);
+
   // ---- data movement --------------------------------------------------------
 op_Move:
   SLOT(1) = SLOT(2);

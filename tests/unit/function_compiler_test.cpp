@@ -154,6 +154,18 @@ TEST(FunctionCompilerTest, LoadFromLocalMinusConstantFusesAsAnAdd) {
   EXPECT_EQ(compileOk(t).code, code({w(Op::I32LoadAddImm), 0, 0, 0xFFFFFFC0u, 0, w(Op::Return)}));
 }
 
+TEST(FunctionCompilerTest, ArithmeticPairsFuseOnlyThroughTheRightOperand) {
+  // (func (param f64 f64 f64) (result f64) local.get 0 local.get 1 local.get 2 f64.mul f64.add)
+  TestModule t(fn({ValType::F64, ValType::F64, ValType::F64}, {ValType::F64}),
+               {0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xA2, 0xA0, 0x0B});
+  EXPECT_EQ(compileOk(t).code, code({w(Op::F64MulAdd), 0, 0, 1, 2, w(Op::Return)}));
+  // (func (param f64 f64 f64) (result f64) local.get 1 local.get 2 f64.mul local.get 0 f64.sub):
+  // the product is the left operand, so the two ops stay apart.
+  TestModule u(fn({ValType::F64, ValType::F64, ValType::F64}, {ValType::F64}),
+               {0x20, 0x01, 0x20, 0x02, 0xA2, 0x20, 0x00, 0xA1, 0x0B});
+  EXPECT_EQ(compileOk(u).code, code({w(Op::F64Mul), 3, 1, 2, w(Op::F64Sub), 0, 3, 0, w(Op::Return)}));
+}
+
 TEST(FunctionCompilerTest, CompareWithConstantThenBranchFuses) {
   // (func (param i32) (loop local.get 0 i32.const 10 i32.lt_s br_if 0)
   //   (if (i32.ge_u (local.get 0) (i32.const 3)) (then nop)))
