@@ -340,11 +340,24 @@ class BodyCompiler {
 
   void emit(InternalOp op, std::initializer_list<uint32_t> operands = {}) {
     if (!emitting()) return;
+    // A Move right after a Move (loop-carried locals rotating, block results)
+    // joins it as one Move2, unless a branch targets the second one.
+    if (op == InternalOp::Move && here() != label_ && here() == last_instr_start_ + 3 &&
+        code_[last_instr_start_] == uint32_t(InternalOp::Move)) {
+      code_[last_instr_start_] = uint32_t(InternalOp::Move2);
+      for (uint32_t word : operands) code_.push_back(word);
+      return;
+    }
     last_instr_start_ = here();
     code_.push_back(static_cast<uint32_t>(op));
     for (uint32_t word : operands) code_.push_back(word);  // cheaper than a range insert at start-up
   }
   uint32_t here() const { return uint32_t(code_.size()); }
+  // The current position, noted as a branch target (see emit's Move2).
+  uint32_t markLabel() {
+    label_ = here();
+    return label_;
+  }
   uint32_t lastWord() const { return uint32_t(code_.size() - 1); }
 
   // `count` is in slots.
@@ -802,7 +815,7 @@ class BodyCompiler {
     materializeFrom(0);
     WARDEN_TRY(enterFrame(kind, type));
     if (kind == FrameKind::Loop) {
-      frame().loop_target = here();
+      frame().loop_target = markLabel();
       emit(InternalOp::LoopCheck);
     }
     return {};
@@ -834,7 +847,7 @@ class BodyCompiler {
     WARDEN_TRY(checkFrameResults());
     ControlFrame& f = frame();
     emitJump(f);  // the then-branch skips the else-branch
-    if (f.else_patch != kNoPatch) patch(f.else_patch, here());
+    if (f.else_patch != kNoPatch) patch(f.else_patch, markLabel());
     f.else_patch = kNoPatch;
     f.kind = FrameKind::Else;
     f.unreachable = false;
@@ -854,7 +867,7 @@ class BodyCompiler {
     // An if without else: the missing else-branch passes the params through.
     if (f.kind == FrameKind::If && !std::ranges::equal(f.type.params, f.type.results))
       return invalid(ErrorCode::TypeMismatch, "if without else must not change the stack's types");
-    uint32_t end = here();
+    uint32_t end = markLabel();
     for (uint32_t word : f.end_patches) patch(word, end);
     if (f.else_patch != kNoPatch) patch(f.else_patch, end);
     std::span<const ValType> results = f.type.results;
@@ -892,7 +905,7 @@ class BodyCompiler {
     }
     uint32_t skip = emitCondJump(cond, false);
     emitBranch(*target, h);
-    patch(skip, here());
+    patch(skip, markLabel());
     return {};
   }
 
@@ -940,7 +953,7 @@ class BodyCompiler {
       if (branchNeedsMoves(target, h)) {
         uint32_t& stub = stubs[depths[i]];
         if (stub == kNoPatch) {
-          stub = here();
+          stub = markLabel();
           emitBranch(target, h);
         }
         patch(word, stub);
@@ -1533,6 +1546,7 @@ class BodyCompiler {
   Producer last_producer_;            // the previous instruction's, seen by local.set/tee
   Producer before_last_producer_;     // the one before that (indexed addresses)
   bool keep_producers_ = false;       // the instruction emitted nothing: keep the two above
+  uint32_t label_ = UINT32_MAX;       // the last code position a branch targets
   std::vector<ControlFrame> frames_;
   uint32_t max_slots_ = 0;            // highest operand-stack slot count reached
   uint32_t last_instr_start_ = 0;       // code index of the last emitted opcode word

@@ -390,6 +390,10 @@ op_I32XorRotlImm:
 op_Move:
   SLOT(1) = SLOT(2);
   NEXT(2);
+op_Move2:
+  SLOT(1) = SLOT(2);
+  SLOT(3) = SLOT(4);
+  NEXT(4);
 op_Const32:
   SLOT(1) = Value::fromI32(ip[2]);
   NEXT(2);
