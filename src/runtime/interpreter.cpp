@@ -455,9 +455,15 @@ op_Unreachable:
 op_LazyCompile: {
   // `func` was entered through its stub (no locals, frame_size 0): compile
   // the body, point this FunctionInstance at it and set the frame up again.
-  Expect<const CompiledFunction*> compiled = compiledCode(*func);
-  if (!compiled) return std::unexpected(compiled.error());
-  const CompiledFunction& target = **compiled;
+  const CompiledFunction* compiled_code = nullptr;
+  {
+    // Scoped: clang forbids an indirect goto out of the scope of a variable
+    // with a destructor (the Expect), and DISPATCH() below is one.
+    Expect<const CompiledFunction*> compiled = compiledCode(*func);
+    if (!compiled) return std::unexpected(compiled.error());
+    compiled_code = *compiled;
+  }
+  const CompiledFunction& target = *compiled_code;
   if (size_t(ctx.stack_end - fp) < target.frame_size) [[unlikely]]
     return fail(ErrorCode::CallStackExhausted, "call stack exhausted");
   std::fill(fp + target.num_params, fp + target.num_locals, Value::zero());
