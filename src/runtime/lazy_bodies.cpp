@@ -34,4 +34,12 @@ Expect<const CompiledFunction*> LazyBodies::compile(const Module& module, uint32
   return owned_.back().get();
 }
 
+std::vector<uint32_t> LazyBodies::compiledIndices() {
+  std::lock_guard lock(mutex_);
+  std::vector<uint32_t> indices;
+  indices.reserve(owned_.size());
+  for (const auto& fn : owned_) indices.push_back(fn->defined_index);
+  return indices;
+}
+
 }  // namespace warden

@@ -38,6 +38,9 @@ class LazyBodies {
   Expect<const CompiledFunction*> compile(const Module& module, uint32_t i);
 
   uint32_t compiledCount() const { return compiled_count_.load(std::memory_order_relaxed); }
+  // The bodies compiled so far, in compilation order (a snapshot records
+  // those a warm-up run needed, to compile them ahead of the next run).
+  std::vector<uint32_t> compiledIndices();
 
  private:
   DecodeLimits limits_;
@@ -46,7 +49,7 @@ class LazyBodies {
   std::unique_ptr<std::atomic<const CompiledFunction*>[]> compiled_;
   std::atomic<uint32_t> compiled_count_{0};
   std::mutex mutex_;
-  std::vector<std::unique_ptr<CompiledFunction>> owned_;
+  std::vector<std::unique_ptr<CompiledFunction>> owned_;  // in compilation order
 };
 
 }  // namespace warden

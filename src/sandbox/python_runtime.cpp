@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "runtime/lazy_bodies.h"
 #include "sandbox/module_digest.h"
 #include "sandbox/python_home.h"
 #include "sandbox/sandbox.h"
@@ -114,6 +115,7 @@ Expect<std::unique_ptr<PythonRuntime>> PythonRuntime::create(Engine& engine, Pyt
                                                    runtime->options_.snapshot_file)));
     // The bytes are the ones validated in full when the snapshot was made.
     runtime->module_ = WARDEN_TRY(compileModuleLazily(engine, bytes));
+    WARDEN_TRY(runtime->warmUp());
   } else {
     runtime->module_ = WARDEN_TRY(compileModule(engine, bytes));
     WARDEN_TRY(runtime->makeSnapshot(bytes, digest));
@@ -125,7 +127,7 @@ Expect<std::unique_ptr<PythonRuntime>> PythonRuntime::create(Engine& engine, Pyt
   return runtime;
 }
 
-Expect<void> PythonRuntime::makeSnapshot(std::span<const uint8_t>, const std::string& digest) {
+Expect<void> PythonRuntime::makeSnapshot(std::span<const uint8_t> bytes, const std::string& digest) {
   auto started = std::chrono::steady_clock::now();
   wasi::WasiConfig config = baseConfig(options_);
   if (!options_.preload.empty()) config.env("WARDEN_PRELOAD", fmt::format("{}", fmt::join(options_.preload, ",")));
@@ -138,9 +140,33 @@ Expect<void> PythonRuntime::makeSnapshot(std::span<const uint8_t>, const std::st
       return std::unexpected(hostError(fmt::format("CPython did not start ({}): {}", entry, why)));
     }
   }
-  // The environment the snapshot saw goes with it: a restore replaces it.
-  snapshot_ = WARDEN_TRY(Snapshot::capture(*box, digest, {{"preload", options_.preload}, {"python_home", options_.home}}));
   init_duration_ = std::chrono::steady_clock::now() - started;
+  nlohmann::json metadata = {{"preload", options_.preload}, {"python_home", options_.home}};
+  // The environment the snapshot saw goes with it: a restore replaces it.
+  snapshot_ = WARDEN_TRY(Snapshot::capture(*box, digest, metadata));
+  // A snapshot file's module is compiled lazily, and compiling inside a run
+  // would count against its timeout: note the bodies a warm-up run needs,
+  // so that loading compiles them first (warmUp), then capture again.
+  metadata["warm_functions"] = WARDEN_TRY(warmFunctions(bytes));
+  snapshot_ = WARDEN_TRY(Snapshot::capture(*box, digest, metadata));
+  return {};
+}
+
+Expect<std::vector<uint32_t>> PythonRuntime::warmFunctions(std::span<const uint8_t> bytes) const {
+  std::shared_ptr<const Module> lazy = WARDEN_TRY(compileModuleLazily(engine_, bytes));
+  std::unique_ptr<Sandbox> box = WARDEN_TRY(snapshot_->restore(engine_, lazy, baseConfig(options_), std::nullopt));
+  Request request;
+  Result warm = runInDriver(*box, PythonEntry::Source, "print('warm', len(__name__))", request,
+                            options_.default_memory_bytes, true);
+  if (warm.status != Status::Ok) return std::unexpected(hostError(fmt::format("warm-up run failed: {} {}", warm.message, warm.stderr_data)));
+  return lazy->lazy->compiledIndices();
+}
+
+Expect<void> PythonRuntime::warmUp() {
+  if (!module_->lazy) return {};
+  std::vector<uint32_t> warm = snapshot_->metadata().value("warm_functions", std::vector<uint32_t>{});
+  for (uint32_t i : warm)
+    if (i < module_->functions.size()) WARDEN_TRY(module_->lazy->compile(*module_, i));
   return {};
 }
 

@@ -86,6 +86,8 @@ class PythonRuntime {
   PythonRuntime(Engine& engine, PythonRuntimeOptions options);
   Expect<void> makeSnapshot(std::span<const uint8_t> bytes, const std::string& digest);
   Expect<std::unique_ptr<Sandbox>> restore() const;
+  Expect<std::vector<uint32_t>> warmFunctions(std::span<const uint8_t> bytes) const;
+  Expect<void> warmUp();
   uint64_t memoryCap(const Request& request) const;
   friend class PythonSession;
 
