@@ -68,7 +68,10 @@ def test_session_busy_is_409(c):
         t = threading.Thread(target=slow)
         t.start()
         started.wait()
-        time.sleep(0.5 * c.scale)
+        deadline = time.monotonic() + 30 * c.scale
+        while not c.alpha.request("GET", f"/v1/sessions/{sid}").json()["busy"]:
+            assert time.monotonic() < deadline, "the first execution never started"
+            time.sleep(0.02)
         expect_error(c.alpha.request("POST", f"/v1/sessions/{sid}/executions", {"code": "print(1)"}), 409,
                      code="session_busy")
         t.join()
