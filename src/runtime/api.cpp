@@ -15,9 +15,9 @@ namespace warden {
 
 uint32_t Engine::internType(const FuncType& type) {
   std::lock_guard lock(types_mutex_);
-  auto key = std::make_pair(type.params, type.results);
-  auto [it, inserted] = type_ids_.try_emplace(std::move(key), uint32_t(type_ids_.size()));
-  return it->second;
+  // Looked up first: most calls find the type, and then nothing is copied.
+  if (auto it = type_ids_.find(type); it != type_ids_.end()) return it->second;
+  return type_ids_.emplace(type, uint32_t(type_ids_.size())).first->second;
 }
 
 Expect<std::shared_ptr<const Module>> compileModule(Engine&, std::span<const uint8_t> bytes) {

@@ -22,6 +22,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "runtime/error.h"
@@ -50,7 +51,12 @@ class Engine {
  private:
   EngineConfig config_;
   std::mutex types_mutex_;
-  std::map<std::pair<std::vector<ValType>, std::vector<ValType>>, uint32_t> type_ids_;
+  struct TypeLess {
+    bool operator()(const FuncType& a, const FuncType& b) const {
+      return std::tie(a.params, a.results) < std::tie(b.params, b.results);
+    }
+  };
+  std::map<FuncType, uint32_t, TypeLess> type_ids_;
 };
 
 // Decodes and validates `bytes` (copied) into a module whose functions are

@@ -21,13 +21,14 @@ Expect<void> defineWasi(Linker& linker, Store& store, WasiContext& context) {
                                pathFunctions(),          pollFunctions(), sockFunctions()};
   for (std::span<const WasiFunction> family : families) {
     for (const WasiFunction& f : family) {
-      WasiHandler handler = f.handler;
-      bool returns = f.returns_errno;
-      HostFunction host = [&context, handler, returns](HostCall& call, std::span<const Value> args,
-                                                       std::span<Value> results) -> Expect<void> {
+      // Two pointers (the table entries are static): small enough for
+      // std::function to hold without a heap allocation per function.
+      const WasiFunction* entry = &f;
+      HostFunction host = [&context, entry](HostCall& call, std::span<const Value> args,
+                                            std::span<Value> results) -> Expect<void> {
         WasiCall wasi{context, call, GuestMemory(call.memory()), args};
-        Errno e = WARDEN_TRY(handler(wasi));
-        if (returns) results[0] = Value::fromI32(uint32_t(e));
+        Errno e = WARDEN_TRY(entry->handler(wasi));
+        if (entry->returns_errno) results[0] = Value::fromI32(uint32_t(e));
         return {};
       };
       FunctionInstance* func = store.createHostFunction(typeOf(f), std::move(host));
