@@ -77,6 +77,9 @@ int serveCommand(const ServeOptions& options) {
   Engine engine;
   sandbox::PythonRuntimeOptions python_options;
   python_options.home = home;
+  python_options.preload = config.python_preload;
+  unsigned workers = config.workers ? config.workers : std::max(1u, std::thread::hardware_concurrency());
+  python_options.pool_size = config.python_pool ? config.python_pool : 2 * workers;
   auto python = sandbox::PythonRuntime::create(engine, python_options);
   if (!python) {
     printError(fmt::format("{} (pass --python-home DIR or build it with python/build.sh)", python.error().message()));

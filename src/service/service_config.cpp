@@ -72,7 +72,7 @@ Parsed<ServiceConfig> readConfig(const json& root) {
   ServiceConfig config;
   if (auto ok = checkObject(root, "", {"listen", "workers", "io_threads", "max_queue", "max_body_bytes",
                                        "read_timeout_ms", "write_timeout_ms", "max_connections",
-                                       "session_idle_timeout_s", "max_sessions_total", "files", "tenants"});
+                                       "session_idle_timeout_s", "max_sessions_total", "files", "python", "tenants"});
       !ok)
     return std::unexpected(ok.error());
   auto listen = optionalString(root, "", "listen");
@@ -98,6 +98,19 @@ Parsed<ServiceConfig> readConfig(const json& root) {
                     readUint(*it, "files", "max_file_bytes", config.files.max_file_bytes, 0, 1ull << 30),
                     readUint(*it, "files", "max_total_bytes", config.files.max_total_bytes, 0, 1ull << 32)})
       if (!ok) return std::unexpected(ok.error());
+  }
+  if (auto it = root.find("python"); it != root.end()) {
+    if (auto ok = checkObject(*it, "python", {"preload", "pool_size"}); !ok) return std::unexpected(ok.error());
+    if (auto ok = readUint(*it, "python", "pool_size", config.python_pool, 0, 100'000); !ok) return std::unexpected(ok.error());
+    if (auto preload = it->find("preload"); preload != it->end()) {
+      if (!preload->is_array()) return std::unexpected(badField("python.preload", "python.preload must be an array of module names"));
+      config.python_preload.clear();
+      for (const json& name : *preload) {
+        if (!name.is_string() || name.get<std::string>().empty())
+          return std::unexpected(badField("python.preload", "python.preload must be an array of module names"));
+        config.python_preload.push_back(name.get<std::string>());
+      }
+    }
   }
   auto tenants = root.find("tenants");
   if (tenants == root.end() || !tenants->is_array() || tenants->empty())

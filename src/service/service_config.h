@@ -50,6 +50,11 @@ struct ServiceConfig {
   std::chrono::seconds session_idle_timeout{300};
   uint32_t max_sessions_total = 256;
   FileLimits files;
+  // Python sandboxes are restored from a snapshot taken at start with these
+  // modules imported; `python_pool` of them are kept ready (0: twice the
+  // workers). docs/SNAPSHOTS.md.
+  std::vector<std::string> python_preload = {"json", "re", "math", "collections"};
+  uint32_t python_pool = 0;
   std::vector<TenantConfig> tenants;
 };
 
