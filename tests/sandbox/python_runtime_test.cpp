@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "sandbox/python_home.h"
+#include "shared_runtime.h"
 #include "support/host_io.h"
 
 namespace warden::sandbox {
@@ -16,23 +17,10 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class PythonRuntimeTest : public ::testing::Test {
+class PythonRuntimeTest : public SharedRuntimeTest {
  protected:
-  static void SetUpTestSuite() {
-    engine_ = new Engine();
-    auto runtime = PythonRuntime::create(*engine_, {.home = locatePythonHome(std::nullopt)});
-    ASSERT_TRUE(runtime) << runtime.error().message();
-    runtime_ = runtime->release();
-  }
-  static void TearDownTestSuite() {
-    delete runtime_;
-    delete engine_;
-  }
-  static Engine* engine_;
-  static PythonRuntime* runtime_;
+  static void SetUpTestSuite() { startRuntime({}); }
 };
-Engine* PythonRuntimeTest::engine_ = nullptr;
-PythonRuntime* PythonRuntimeTest::runtime_ = nullptr;
 
 TEST_F(PythonRuntimeTest, CapturesStdoutAndStderr) {
   Result r = runtime_->run("import sys\nprint('out', 6 * 7)\nprint('err', file=sys.stderr)", {});

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "sandbox/python_home.h"
+#include "shared_runtime.h"
 #include "sandbox/python_runtime.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/snapshot.h"
@@ -18,23 +19,10 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class PythonSessionTest : public ::testing::Test {
+class PythonSessionTest : public SharedRuntimeTest {
  protected:
-  static void SetUpTestSuite() {
-    engine_ = new Engine();
-    auto runtime = PythonRuntime::create(*engine_, {.home = locatePythonHome(std::nullopt), .preload = {"json"}});
-    ASSERT_TRUE(runtime) << runtime.error().message();
-    runtime_ = runtime->release();
-  }
-  static void TearDownTestSuite() {
-    delete runtime_;
-    delete engine_;
-  }
-  static Engine* engine_;
-  static PythonRuntime* runtime_;
+  static void SetUpTestSuite() { startRuntime({"json"}); }
 };
-Engine* PythonSessionTest::engine_ = nullptr;
-PythonRuntime* PythonSessionTest::runtime_ = nullptr;
 
 TEST_F(PythonSessionTest, GlobalsAndImportsSurviveBetweenRuns) {
   auto session = runtime_->openSession({});
