@@ -1,5 +1,7 @@
 #include "service/router.h"
 
+#include "support/path_parts.h"
+
 #include <vector>
 
 #include <fmt/format.h>
@@ -10,16 +12,10 @@ namespace {
 
 using boost::beast::http::verb;
 
+// The segments after the leading '/'.
 std::vector<std::string_view> splitPath(std::string_view path) {
-  std::vector<std::string_view> parts;
-  size_t start = 1;  // after the leading '/'
-  while (start <= path.size()) {
-    size_t slash = path.find('/', start);
-    if (slash == std::string_view::npos) slash = path.size();
-    parts.push_back(path.substr(start, slash - start));
-    start = slash + 1;
-  }
-  return parts;
+  if (path.empty()) return {};
+  return splitSlashes(path.substr(1));
 }
 
 struct Candidate {

@@ -1,5 +1,7 @@
 #include "service/work_files.h"
 
+#include "support/path_parts.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -26,17 +28,7 @@ struct Fd {
   }
 };
 
-std::vector<std::string_view> components(std::string_view path) {
-  std::vector<std::string_view> parts;
-  size_t start = 0;
-  while (start <= path.size()) {
-    size_t slash = path.find('/', start);
-    if (slash == std::string_view::npos) slash = path.size();
-    parts.push_back(path.substr(start, slash - start));
-    start = slash + 1;
-  }
-  return parts;
-}
+std::vector<std::string_view> components(std::string_view path) { return splitSlashes(path); }
 
 // Opens the directory holding `path`'s last component, creating missing
 // parents when `create`, walking one component at a time with O_NOFOLLOW.
