@@ -1,5 +1,7 @@
 #include "wasi/path_resolver.h"
 
+#include "support/path_parts.h"
+
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
@@ -21,16 +23,10 @@ namespace {
 // only ever flips from "unknown/yes" to "no").
 std::atomic<bool> g_openat2_missing{false};
 
+// "a//b/" → a, "", b, "": empty parts mean "." (the trailing one forces a directory).
 std::deque<std::string> splitComponents(std::string_view path) {
-  std::deque<std::string> parts;
-  size_t start = 0;
-  while (start <= path.size()) {
-    size_t slash = path.find('/', start);
-    if (slash == std::string_view::npos) slash = path.size();
-    parts.emplace_back(path.substr(start, slash - start));
-    start = slash + 1;
-  }
-  return parts;  // "a//b/" → a, "", b, "": empty parts mean "." (the trailing one forces a directory)
+  std::vector<std::string_view> parts = splitSlashes(path);
+  return {parts.begin(), parts.end()};
 }
 
 WasiResult<OwnedFd> viaOpenat2(int dirfd, std::string_view path, int flags, mode_t mode, bool follow_final) {
