@@ -118,7 +118,7 @@ Expect<std::unique_ptr<PythonRuntime>> PythonRuntime::create(Engine& engine, Pyt
     WARDEN_TRY(runtime->warmUp());
   } else {
     runtime->module_ = WARDEN_TRY(compileModule(engine, bytes));
-    WARDEN_TRY(runtime->makeSnapshot(bytes, digest));
+    WARDEN_TRY(runtime->makeSnapshot(digest));
   }
   if (runtime->options_.pool_size > 0) {
     PythonRuntime* self = runtime.get();
@@ -127,7 +127,7 @@ Expect<std::unique_ptr<PythonRuntime>> PythonRuntime::create(Engine& engine, Pyt
   return runtime;
 }
 
-Expect<void> PythonRuntime::makeSnapshot(std::span<const uint8_t> bytes, const std::string& digest) {
+Expect<void> PythonRuntime::makeSnapshot(const std::string& digest) {
   auto started = std::chrono::steady_clock::now();
   wasi::WasiConfig config = baseConfig(options_);
   if (!options_.preload.empty()) config.env("WARDEN_PRELOAD", fmt::format("{}", fmt::join(options_.preload, ",")));
@@ -141,19 +141,13 @@ Expect<void> PythonRuntime::makeSnapshot(std::span<const uint8_t> bytes, const s
     }
   }
   init_duration_ = std::chrono::steady_clock::now() - started;
-  nlohmann::json metadata = {{"preload", options_.preload}, {"python_home", options_.home}};
   // The environment the snapshot saw goes with it: a restore replaces it.
-  snapshot_ = WARDEN_TRY(Snapshot::capture(*box, digest, metadata));
-  // A snapshot file's module is compiled lazily, and compiling inside a run
-  // would count against its timeout: note the bodies a warm-up run needs,
-  // so that loading compiles them first (warmUp), then capture again.
-  metadata["warm_functions"] = WARDEN_TRY(warmFunctions(bytes));
-  snapshot_ = WARDEN_TRY(Snapshot::capture(*box, digest, metadata));
+  snapshot_ = WARDEN_TRY(Snapshot::capture(*box, digest, {{"preload", options_.preload}, {"python_home", options_.home}}));
   return {};
 }
 
-Expect<std::vector<uint32_t>> PythonRuntime::warmFunctions(std::span<const uint8_t> bytes) const {
-  std::shared_ptr<const Module> lazy = WARDEN_TRY(compileModuleLazily(engine_, bytes));
+Expect<std::vector<uint32_t>> PythonRuntime::warmFunctions() const {
+  std::shared_ptr<const Module> lazy = WARDEN_TRY(compileModuleLazily(engine_, module_->bytes));
   std::unique_ptr<Sandbox> box = WARDEN_TRY(snapshot_->restore(engine_, lazy, baseConfig(options_), std::nullopt));
   Request request;
   Result warm = runInDriver(*box, PythonEntry::Source, "print('warm', len(__name__))", request,
@@ -164,8 +158,7 @@ Expect<std::vector<uint32_t>> PythonRuntime::warmFunctions(std::span<const uint8
 
 Expect<void> PythonRuntime::warmUp() {
   if (!module_->lazy) return {};
-  std::vector<uint32_t> warm = snapshot_->metadata().value("warm_functions", std::vector<uint32_t>{});
-  for (uint32_t i : warm)
+  for (uint32_t i : snapshot_->warmFunctions())
     if (i < module_->functions.size()) WARDEN_TRY(module_->lazy->compile(*module_, i));
   return {};
 }
@@ -215,6 +208,11 @@ void PythonRuntime::waitForPool() const {
   if (pool_) pool_->waitFull();
 }
 
-Expect<void> PythonRuntime::saveSnapshot(const std::string& path) const { return snapshot_->save(path); }
+// A snapshot file's module is compiled lazily, and compiling inside a run
+// would count against its timeout: the file lists the bodies a warm-up run
+// needs, and loading compiles them first (warmUp).
+Expect<void> PythonRuntime::saveSnapshot(const std::string& path) const {
+  return snapshot_->save(path, WARDEN_TRY(warmFunctions()));
+}
 
 }  // namespace warden::sandbox

@@ -84,9 +84,9 @@ class PythonRuntime {
 
  private:
   PythonRuntime(Engine& engine, PythonRuntimeOptions options);
-  Expect<void> makeSnapshot(std::span<const uint8_t> bytes, const std::string& digest);
+  Expect<void> makeSnapshot(const std::string& digest);
   Expect<std::unique_ptr<Sandbox>> restore() const;
-  Expect<std::vector<uint32_t>> warmFunctions(std::span<const uint8_t> bytes) const;
+  Expect<std::vector<uint32_t>> warmFunctions() const;
   Expect<void> warmUp();
   uint64_t memoryCap(const Request& request) const;
   friend class PythonSession;

@@ -74,6 +74,22 @@ Expect<void> writeSparse(int fd, const uint8_t* memory, uint64_t bytes, uint64_t
   return {};
 }
 
+// Writes the magic, the header's length and `header` (with its
+// memory_offset set to the first 64 KiB boundary after it) at the start of
+// `fd`; returns that offset.
+Expect<uint64_t> writeHeader(int fd, json header) {
+  header["memory_offset"] = 0;
+  // The offset's own digits can lengthen the header; 64 bytes of slack cover them.
+  uint64_t offset = alignUp(sizeof kMagic + 8 + header.dump().size() + 64, kImageAlignment);
+  header["memory_offset"] = offset;
+  std::string text = header.dump();
+  uint64_t length = text.size();
+  WARDEN_TRY(writeAllAt(fd, kMagic, sizeof kMagic, 0, "cannot write the snapshot"));
+  WARDEN_TRY(writeAllAt(fd, &length, 8, sizeof kMagic, "cannot write the snapshot"));
+  WARDEN_TRY(writeAllAt(fd, text.data(), text.size(), sizeof kMagic + 8, "cannot write the snapshot"));
+  return offset;
+}
+
 json imageToJson(const InstanceImage& image) {
   json globals = json::array();
   for (const InstanceImage::Global& g : image.globals) globals.push_back({g.value.i64, g.value_hi.i64, g.func});
@@ -108,7 +124,8 @@ json Snapshot::header() const {
           {"memory_offset", memory_offset_},
           {"preopens", preopens_},
           {"instance", imageToJson(image_)},
-          {"metadata", metadata_}};
+          {"metadata", metadata_},
+          {"warm_functions", warm_functions_}};
 }
 
 Expect<std::shared_ptr<const Snapshot>> Snapshot::capture(Sandbox& sandbox, std::string module_digest, json metadata) {
@@ -123,17 +140,9 @@ Expect<std::shared_ptr<const Snapshot>> Snapshot::capture(Sandbox& sandbox, std:
   snap->module_digest_ = std::move(module_digest);
   snap->metadata_ = std::move(metadata);
 
-  std::string text = snap->header().dump();
-  // The header is written with the final offset in it, so size it first.
-  snap->memory_offset_ = alignUp(sizeof kMagic + 8 + text.size() + 64, kImageAlignment);
-  text = snap->header().dump();
-
   snap->fd_ = memfd_create("warden-snapshot", MFD_CLOEXEC);
   if (snap->fd_ < 0) return std::unexpected(ioError("cannot create the snapshot's memory file"));
-  uint64_t length = text.size();
-  WARDEN_TRY(writeAllAt(snap->fd_, kMagic, sizeof kMagic, 0, "cannot write the snapshot"));
-  WARDEN_TRY(writeAllAt(snap->fd_, &length, 8, sizeof kMagic, "cannot write the snapshot"));
-  WARDEN_TRY(writeAllAt(snap->fd_, text.data(), text.size(), sizeof kMagic + 8, "cannot write the snapshot"));
+  snap->memory_offset_ = WARDEN_TRY(writeHeader(snap->fd_, snap->header()));
   if (!instance.memories.empty()) {
     const MemoryInstance& memory = *instance.memories[0];
     WARDEN_TRY(writeSparse(snap->fd_, memory.base, memory.size, snap->memory_offset_));
@@ -143,30 +152,32 @@ Expect<std::shared_ptr<const Snapshot>> Snapshot::capture(Sandbox& sandbox, std:
   return std::shared_ptr<const Snapshot>(std::move(snap));
 }
 
-Expect<void> Snapshot::save(const std::string& path) const {
+Expect<void> Snapshot::save(const std::string& path, std::vector<uint32_t> warm_functions) const {
   std::string temp = path + ".tmp";
   int out = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (out < 0) return std::unexpected(ioError(fmt::format("cannot create {}", temp)));
-  struct stat info {};
-  fstat(fd_, &info);
-  uint64_t total = uint64_t(info.st_size);
-  // Copy data extents only, so the file stays as sparse as the image.
+  json header = this->header();
+  if (!warm_functions.empty()) header["warm_functions"] = std::move(warm_functions);
+  Expect<uint64_t> written = writeHeader(out, std::move(header));
+  Expect<void> copied = written ? Expect<void>{} : Expect<void>(std::unexpected(written.error()));
+  // The memory image: data extents only, so the file stays as sparse as the
+  // image (the header may have moved it to another offset).
+  uint64_t bytes = memoryBytes();
   std::vector<uint8_t> buffer(1 << 20);
-  Expect<void> copied = {};
-  for (off_t at = 0; copied && uint64_t(at) < total;) {
+  for (off_t at = off_t(memory_offset_), end = off_t(memory_offset_ + bytes); copied && at < end;) {
     off_t data = lseek(fd_, at, SEEK_DATA);
-    if (data < 0) break;  // only a hole is left
-    off_t hole = lseek(fd_, data, SEEK_HOLE);
-    if (hole < 0) hole = off_t(total);
+    if (data < 0 || data >= end) break;  // only a hole is left
+    off_t hole = std::min(lseek(fd_, data, SEEK_HOLE), end);
+    if (hole < 0) hole = end;
     for (off_t pos = data; copied && pos < hole;) {
       size_t n = size_t(std::min<off_t>(hole - pos, off_t(buffer.size())));
       copied = readAllAt(fd_, buffer.data(), n, uint64_t(pos), "cannot read the snapshot");
-      if (copied) copied = writeAllAt(out, buffer.data(), n, uint64_t(pos), "cannot write the snapshot file");
+      if (copied) copied = writeAllAt(out, buffer.data(), n, *written + uint64_t(pos) - memory_offset_, "cannot write the snapshot file");
       pos += off_t(n);
     }
     at = hole;
   }
-  if (copied && ftruncate(out, off_t(total)) != 0) copied = std::unexpected(ioError("cannot size the snapshot file"));
+  if (copied && ftruncate(out, off_t(*written + bytes)) != 0) copied = std::unexpected(ioError("cannot size the snapshot file"));
   if (copied && fsync(out) != 0) copied = std::unexpected(ioError("cannot flush the snapshot file"));
   close(out);
   if (copied && rename(temp.c_str(), path.c_str()) != 0) copied = std::unexpected(ioError(fmt::format("cannot rename to {}", path)));
@@ -185,6 +196,7 @@ Expect<std::shared_ptr<Snapshot>> Snapshot::fromHeader(const json& header, int f
     snap->preopens_ = header.at("preopens").get<std::vector<std::string>>();
     snap->image_ = imageFromJson(header.at("instance"));
     snap->metadata_ = header.value("metadata", json::object());
+    snap->warm_functions_ = header.value("warm_functions", std::vector<uint32_t>{});
   } catch (const json::exception& e) {
     snap->fd_ = -1;  // the caller closes it
     return std::unexpected(hostError(fmt::format("malformed snapshot header: {}", e.what())));

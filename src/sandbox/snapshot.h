@@ -35,7 +35,9 @@ class Snapshot {
                                                          nlohmann::json metadata = nlohmann::json::object());
 
   // Writes the snapshot to `path` (atomically: a temporary file renamed).
-  Expect<void> save(const std::string& path) const;
+  // `warm_functions`: the defined functions a restore should compile before
+  // it runs anything, when its module is compiled lazily (lazy_bodies.h).
+  Expect<void> save(const std::string& path, std::vector<uint32_t> warm_functions = {}) const;
   // Opens a snapshot file; its memory is mapped from the file itself.
   static Expect<std::shared_ptr<const Snapshot>> load(const std::string& path);
 
@@ -49,6 +51,7 @@ class Snapshot {
   const std::string& moduleDigest() const { return module_digest_; }
   const std::vector<std::string>& preopens() const { return preopens_; }
   const nlohmann::json& metadata() const { return metadata_; }
+  const std::vector<uint32_t>& warmFunctions() const { return warm_functions_; }
   uint64_t memoryBytes() const { return image_.memory_bytes.empty() ? 0 : image_.memory_bytes[0]; }
 
  private:
@@ -62,6 +65,7 @@ class Snapshot {
   std::vector<std::string> preopens_;
   std::string module_digest_;
   nlohmann::json metadata_;
+  std::vector<uint32_t> warm_functions_;  // from a saved file (save's argument)
 };
 
 }  // namespace warden::sandbox
