@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/option_parsing.h"
 #include "support/host_io.h"
 #include "cli/value_format.h"
 #include "runtime/api.h"
@@ -60,18 +61,6 @@ Expect<FunctionInstance*> findEntry(const Instance& instance, const std::optiona
   return ext->func;
 }
 
-Error usage(std::string detail) { return Error(ErrorCode::InvalidArgument, std::move(detail)); }
-
-// "HOST::GUEST", or "PATH" meaning PATH::PATH.
-Expect<void> addDir(wasi::WasiConfig& config, const std::string& spec, bool read_only) {
-  size_t sep = spec.find("::");
-  std::string host = sep == std::string::npos ? spec : spec.substr(0, sep);
-  std::string guest = sep == std::string::npos ? spec : spec.substr(sep + 2);
-  if (host.empty() || guest.empty()) return std::unexpected(usage(fmt::format("invalid directory \"{}\" (HOST::GUEST)", spec)));
-  config.preopenDir(host, guest, read_only);
-  return {};
-}
-
 // The WASI configuration the options grant: nothing else is visible.
 Expect<wasi::WasiConfig> buildConfig(const RunOptions& options) {
   wasi::WasiConfig config;
@@ -80,12 +69,14 @@ Expect<wasi::WasiConfig> buildConfig(const RunOptions& options) {
   if (!options.invoke)
     for (const std::string& a : options.args) config.arg(a);
   for (const std::string& kv : options.env) {
-    size_t eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) return std::unexpected(usage(fmt::format("invalid --env \"{}\" (KEY=VALUE)", kv)));
-    config.env(kv.substr(0, eq), kv.substr(eq + 1));
+    auto [key, value] = WARDEN_TRY(parseEnvOption(kv));
+    config.env(std::move(key), std::move(value));
   }
-  for (const std::string& d : options.dirs) WARDEN_TRY(addDir(config, d, false));
-  for (const std::string& d : options.ro_dirs) WARDEN_TRY(addDir(config, d, true));
+  for (bool read_only : {false, true})
+    for (const std::string& text : read_only ? options.ro_dirs : options.dirs) {
+      DirOption dir = WARDEN_TRY(parseDirOption(text));
+      config.preopenDir(dir.host, dir.guest, read_only);
+    }
   wasi::WasiLimits limits;
   if (options.max_output) limits.max_output_bytes = WARDEN_TRY(wasi::parseSize(*options.max_output));
   if (options.max_write) limits.max_write_bytes = WARDEN_TRY(wasi::parseSize(*options.max_write));

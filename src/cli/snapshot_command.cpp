@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "cli/option_parsing.h"
 #include "cli/python_command.h"
 #include "sandbox/python_home.h"
 #include "sandbox/python_runtime.h"
@@ -36,28 +37,16 @@ int fail(int status, const std::string& message) {
   return status;
 }
 
-// "HOST::GUEST" or "PATH".
-Expect<sandbox::Mount> parseMount(const std::string& spec, bool read_only) {
-  size_t sep = spec.find("::");
-  sandbox::Mount mount{sep == std::string::npos ? spec : spec.substr(0, sep),
-                       sep == std::string::npos ? spec : spec.substr(sep + 2), read_only};
-  if (mount.host_path.empty() || mount.guest_path.empty())
-    return std::unexpected(Error(ErrorCode::InvalidArgument, fmt::format("invalid directory \"{}\" (HOST::GUEST)", spec)));
-  return mount;
-}
-
 // The request `warden python`'s options describe.
 Expect<sandbox::Request> requestFrom(const RunOptions& run) {
   sandbox::Request request;
   request.inherit_stdio = true;
-  for (const std::string& kv : run.env) {
-    size_t eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0)
-      return std::unexpected(Error(ErrorCode::InvalidArgument, fmt::format("invalid --env \"{}\" (KEY=VALUE)", kv)));
-    request.env.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
-  }
-  for (const std::string& d : run.dirs) request.mounts.push_back(WARDEN_TRY(parseMount(d, false)));
-  for (const std::string& d : run.ro_dirs) request.mounts.push_back(WARDEN_TRY(parseMount(d, true)));
+  for (const std::string& kv : run.env) request.env.push_back(WARDEN_TRY(parseEnvOption(kv)));
+  for (bool read_only : {false, true})
+    for (const std::string& text : read_only ? run.ro_dirs : run.dirs) {
+      DirOption dir = WARDEN_TRY(parseDirOption(text));
+      request.mounts.push_back({dir.host, dir.guest, read_only});
+    }
   sandbox::Limits& limits = request.limits;
   limits.memory_bytes = WARDEN_TRY(wasi::parseSize(run.max_memory.value_or(kPythonDefaultMaxMemory)));
   if (run.fuel) limits.fuel = WARDEN_TRY(wasi::parseCount(*run.fuel));
