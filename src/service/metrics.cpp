@@ -73,29 +73,21 @@ std::string Metrics::render(const Gauges& gauges) const {
   line("# TYPE warden_rejected_total counter");
   for (const auto& [reason, count] : rejected_) line(fmt::format("warden_rejected_total{{reason=\"{}\"}} {}", reason, count));
 
-  line("# HELP warden_live_sandboxes Sandboxes alive now: running executions plus open sessions.");
-  line("# TYPE warden_live_sandboxes gauge");
-  line(fmt::format("warden_live_sandboxes {}", gauges.running_executions + gauges.open_sessions));
-  line("# HELP warden_running_executions Executions on a worker now.");
-  line("# TYPE warden_running_executions gauge");
-  line(fmt::format("warden_running_executions {}", gauges.running_executions));
-  line("# HELP warden_queued_executions Executions waiting for a worker.");
-  line("# TYPE warden_queued_executions gauge");
-  line(fmt::format("warden_queued_executions {}", gauges.queued_executions));
-  line("# HELP warden_open_sessions Open sessions.");
-  line("# TYPE warden_open_sessions gauge");
-  line(fmt::format("warden_open_sessions {}", gauges.open_sessions));
-  line("# HELP warden_workers Execution worker threads.");
-  line("# TYPE warden_workers gauge");
-  line(fmt::format("warden_workers {}", gauges.workers));
+  auto gauge = [&line](std::string_view name, std::string_view help, uint64_t value) {
+    line(fmt::format("# HELP {} {}", name, help));
+    line(fmt::format("# TYPE {} gauge", name));
+    line(fmt::format("{} {}", name, value));
+  };
+  gauge("warden_live_sandboxes", "Sandboxes alive now: running executions plus open sessions.",
+        gauges.running_executions + gauges.open_sessions);
+  gauge("warden_running_executions", "Executions on a worker now.", gauges.running_executions);
+  gauge("warden_queued_executions", "Executions waiting for a worker.", gauges.queued_executions);
+  gauge("warden_open_sessions", "Open sessions.", gauges.open_sessions);
+  gauge("warden_workers", "Execution worker threads.", gauges.workers);
 
   auto [virtual_size, resident] = statm();
-  line("# HELP process_resident_memory_bytes Resident memory size in bytes.");
-  line("# TYPE process_resident_memory_bytes gauge");
-  line(fmt::format("process_resident_memory_bytes {}", resident));
-  line("# HELP process_virtual_memory_bytes Virtual memory size in bytes (each sandbox reserves address space).");
-  line("# TYPE process_virtual_memory_bytes gauge");
-  line(fmt::format("process_virtual_memory_bytes {}", virtual_size));
+  gauge("process_resident_memory_bytes", "Resident memory size in bytes.", resident);
+  gauge("process_virtual_memory_bytes", "Virtual memory size in bytes (each sandbox reserves address space).", virtual_size);
   return out;
 }
 
