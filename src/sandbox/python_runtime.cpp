@@ -36,14 +36,6 @@ wasi::WasiConfig baseConfig(const PythonRuntimeOptions& options) {
 // the environment the program sees; python/warden_driver.c).
 constexpr const char* kCwdVariable = "WARDEN_CWD";
 
-Result internalError(std::string message) {
-  Result r;
-  r.status = Status::Internal;
-  r.exit_code = wasi::exit_status::kWardenError;
-  r.message = std::move(message);
-  return r;
-}
-
 // Copies `text` into the guest (warden_alloc) and returns its address; the
 // driver frees it.
 Expect<uint32_t> placeText(Sandbox& box, std::string_view text) {

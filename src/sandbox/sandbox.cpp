@@ -24,6 +24,14 @@ std::string_view statusName(Status status) {
   return "internal_error";
 }
 
+Result internalError(std::string message) {
+  Result r;
+  r.status = Status::Internal;
+  r.exit_code = wasi::exit_status::kWardenError;
+  r.message = std::move(message);
+  return r;
+}
+
 Status statusOf(const wasi::RunOutcome& outcome) {
   using wasi::RunStop;
   switch (outcome.stop) {
@@ -70,15 +78,9 @@ Expect<std::unique_ptr<Sandbox>> Sandbox::create(Engine& engine, wasi::WasiConfi
 Result Sandbox::run(std::string_view name, std::span<const Value> args, const std::string& stdin_data,
                     const OutputSink& on_output, const Limits& limits, std::vector<Value>* results,
                     bool returns_exit_status, bool inherit_stdio) {
-  Result result;
-  auto fail = [&](std::string message) {
-    result.status = Status::Internal;
-    result.exit_code = wasi::exit_status::kWardenError;
-    result.message = std::move(message);
-    return result;
-  };
   std::optional<Extern> entry = getExport(*instance_, name);
-  if (!entry || entry->kind != ExternKind::Func) return fail(fmt::format("error: no exported function \"{}\"", name));
+  if (!entry || entry->kind != ExternKind::Func) return internalError(fmt::format("error: no exported function \"{}\"", name));
+  Result result;
 
   // Output: captured up to the limit (the WASI layer cuts the write that
   // crosses it), and streamed as it comes.
@@ -94,7 +96,7 @@ Result Sandbox::run(std::string_view name, std::span<const Value> args, const st
   wasi::WasiLimits wasi_limits;
   wasi_limits.max_output_bytes = limits.output_bytes;
   wasi_limits.max_write_bytes = limits.write_bytes;
-  if (Expect<void> begun = wasi_->beginRun(stdio, wasi_limits); !begun) return fail(begun.error().message());
+  if (Expect<void> begun = wasi_->beginRun(stdio, wasi_limits); !begun) return internalError(begun.error().message());
 
   for (MemoryInstance* memory : instance_->memories) {
     memory->grow_denied_by_limit = false;

@@ -56,4 +56,7 @@ class Sandbox {
 // The status a WASI run outcome maps to.
 Status statusOf(const wasi::RunOutcome& outcome);
 
+// A Result for a run that could not happen (Warden's own error).
+Result internalError(std::string message);
+
 }  // namespace warden::sandbox
