@@ -29,7 +29,11 @@ struct RunOptions {
 };
 int runWasiCommand(const RunOptions& options);
 int validateCommand(const std::string& file);
-int inspectCommand(const std::string& file);
+struct InspectOptions {
+  bool code = false;                  // print the interpreter's internal code instead of the summary
+  std::optional<uint32_t> function;   // only this function (module index)
+};
+int inspectCommand(const std::string& file, const InspectOptions& options);
 
 // `warden snapshot create`: CPython started once, saved (snapshot_command.cpp;
 // docs/SNAPSHOTS.md).

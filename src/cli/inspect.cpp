@@ -2,12 +2,15 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "support/host_io.h"
 #include "runtime/api.h"
+#include "runtime/internal_code.h"
+#include "runtime/interpreter.h"
 
 namespace warden::cli {
 
@@ -115,9 +118,30 @@ void printStartAndCustoms(const Module& m) {
     out(fmt::format("  {:<24}  offset {:#x}  size {}\n", fmt::format("\"{}\"", c.name), c.offset, c.size));
 }
 
+// The interpreter's code for defined functions (all when `function` is
+// empty, else the one with that module index): what a peephole changed
+// is read here, not guessed.
+int printCode(const Module& m, std::optional<uint32_t> function) {
+  for (uint32_t i = 0; i < m.functions.size(); ++i) {
+    uint32_t index = m.num_imported_funcs + i;
+    if (function && *function != index) continue;
+    const CompiledFunction& fn = m.code[i];
+    out(fmt::format("function {} {}: {} words, {} local slots, frame {} slots\n", index,
+                    funcTypeString(m.types[fn.type_index]), fn.code.size(), fn.num_locals, fn.frame_size));
+    out(disassemble(unthreadCode(fn, interpreterHandlers())));
+  }
+  if (function && (*function < m.num_imported_funcs || *function >= m.numFuncs())) {
+    std::fputs(fmt::format("warden: error: no defined function {} (the module has {} functions, {} imported)\n",
+                           *function, m.numFuncs(), m.num_imported_funcs).c_str(), stderr);
+    return kExitError;
+  }
+  std::fflush(stdout);
+  return kExitOk;
+}
+
 }  // namespace
 
-int inspectCommand(const std::string& file) {
+int inspectCommand(const std::string& file, const InspectOptions& options) {
   Expect<std::vector<uint8_t>> bytes = readFileBytes(file);
   if (!bytes) {
     std::fputs(fmt::format("warden: error: {}\n", bytes.error().detail()).c_str(), stderr);
@@ -130,6 +154,7 @@ int inspectCommand(const std::string& file) {
     return kExitError;
   }
   const Module& m = **module;
+  if (options.code) return printCode(m, options.function);
   out(fmt::format("{}: {} bytes\n", file, bytes->size()));
   printSections(m);
   printTypes(m);

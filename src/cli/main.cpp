@@ -148,6 +148,9 @@ int realMain(int argc, char** argv) {
   std::string inspect_file;
   CLI::App* inspect_cmd = app.add_subcommand("inspect", "Print a module's sections, types, imports and exports");
   inspect_cmd->add_option("file", inspect_file, "The .wasm module")->required();
+  InspectOptions inspect_options;
+  inspect_cmd->add_flag("--code", inspect_options.code, "Print the interpreter's internal code of each defined function");
+  inspect_cmd->add_option("--function", inspect_options.function, "With --code: only this function (module index)");
 
   WastArgs wast;
   CLI::App* wast_cmd = app.add_subcommand("wast", "Run spec testsuite scripts (.wast, converted by wabt's wast2json)");
@@ -178,7 +181,7 @@ int realMain(int argc, char** argv) {
   if (*snapshot_create) return snapshotCreateCommand(snapshot);
   if (*snapshot_info) return snapshotInfoCommand(snapshot_info_file);
   if (*validate_cmd) return validateCommand(validate_file);
-  if (*inspect_cmd) return inspectCommand(inspect_file);
+  if (*inspect_cmd) return inspectCommand(inspect_file, inspect_options);
   if (*wast_cmd) return wastCommand(wast);
   return kExitError;
 }

@@ -675,6 +675,9 @@ class BodyCompiler {
       uint32_t x = code_[p.dst_word + 1], y = code_[p.dst_word + 2];
       code_.resize(p.dst_word - 1);
       emit(pair.fused, {dst, a, x, y});
+      // The pair replaces the first op: the producer before it is the one
+      // before the pair (a load a store may fuse with: storeReadModifyWrite).
+      last_producer_ = before_last_producer_;
       return true;
     }
     return false;
@@ -692,6 +695,7 @@ class BodyCompiler {
       return std::nullopt;
     uint32_t value = code_[p.dst_word + 1];
     code_.resize(p.dst_word - 1);
+    last_producer_ = before_last_producer_;  // as in emitFusedPair
     return value;
   }
 
@@ -738,6 +742,63 @@ class BodyCompiler {
     // A plain sum of two values: an indexed access with shift 0.
     code_.resize(add_start);
     return FusedAddress{FusedAddress::Indexed, x, y, 0};
+  }
+
+  // "load t ; op ; store" to the same address slot and offset, where the
+  // op computed the stored value from t (a stack temporary read by nothing
+  // else): replaces the load and the op with one read-modify-write op
+  // (internal_ops.def). The producers say nothing can jump between them;
+  // neither the load nor the op wrote the address slot. In nbody.wasm's
+  // inner loop, five of the six velocity updates are this shape.
+  bool storeReadModifyWrite(InternalOp store, uint32_t addr, uint32_t value, uint32_t offset) {
+    using O = InternalOp;
+    const Producer& op = last_producer_;
+    const Producer& load = before_last_producer_;
+    if (!emitting() || op.end != here() || op.dst_word == kNoPatch || code_[op.dst_word] != value ||
+        value < num_local_slots_ || load.dst_word == kNoPatch || load.end != op.dst_word - 1)
+      return false;
+    O load_op = store == O::F64Store ? O::F64Load : store == O::I32Store ? O::I32Load : O::Count_;
+    uint32_t t = code_[load.dst_word];
+    if (load_op == O::Count_ || code_[load.dst_word - 1] != uint32_t(load_op) || t < num_local_slots_ ||
+        t == addr || code_[load.dst_word + 1] != addr || code_[load.dst_word + 2] != offset)
+      return false;
+    auto kind = static_cast<O>(code_[op.dst_word - 1]);
+    uint32_t a = code_[op.dst_word + 1], b = code_[op.dst_word + 2];
+    O fused = O::Count_;
+    std::array<uint32_t, 2> rest{};  // the operands other than t
+    switch (kind) {
+      case O::F64Add:
+      case O::I32Add:  // commutative: t may be either operand
+        if ((a == t) == (b == t)) return false;
+        fused = kind == O::F64Add ? O::F64AddMem : O::I32AddMem;
+        rest[0] = a == t ? b : a;
+        break;
+      case O::F64Sub:
+        if (a != t || b == t) return false;
+        fused = O::F64SubMem;
+        rest[0] = b;
+        break;
+      case O::I32AddImm:
+        if (a != t) return false;
+        fused = O::I32AddImmMem;
+        rest[0] = b;  // the immediate
+        break;
+      case O::F64MulAdd:
+      case O::F64MulSub: {
+        uint32_t c = code_[op.dst_word + 3];
+        if (a != t || b == t || c == t) return false;
+        fused = kind == O::F64MulAdd ? O::F64MulAddMem : O::F64MulSubMem;
+        rest = {b, c};
+        break;
+      }
+      default: return false;
+    }
+    code_.resize(load.dst_word - 1);
+    if (fused == O::F64MulAddMem || fused == O::F64MulSubMem)
+      emit(fused, {addr, offset, rest[0], rest[1]});
+    else
+      emit(fused, {addr, offset, rest[0]});
+    return true;
   }
 
   static InternalOp fusedForm(InternalOp op, FusedAddress::Kind kind) {
@@ -1177,6 +1238,7 @@ class BodyCompiler {
       uint32_t addr = operandSlot(h - 2), value = operandSlot(h - 1);
       WARDEN_TRY(pop(access.type));
       WARDEN_TRY(pop(ValType::I32));
+      if (storeReadModifyWrite(access.op, addr, value, offset)) return {};
       FusedAddress a = takeAddress(addr);
       switch (a.kind) {
         case FusedAddress::AddImm: emit(fusedForm(access.op, a.kind), {a.base, a.imm_or_index, value, offset}); break;

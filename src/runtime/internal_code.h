@@ -33,6 +33,7 @@ struct CompiledFunction {
   uint32_t frame_size = 0;    // num_locals + the maximum operand-stack height, in slots
   uint32_t defined_index = 0; // which defined function of the module
   bool lazy_stub = false;     // a placeholder that compiles the body on first call (lazy_bodies.h)
+  bool threaded = false;      // `code` holds handler addresses, not opcodes (threaded_code.h)
 };
 
 // Human-readable listing of internal code, one instruction per line.

@@ -23,6 +23,7 @@
 #include "runtime/lazy_bodies.h"
 #include "runtime/numerics.h"
 #include "runtime/numerics_simd.h"
+#include "runtime/threaded_code.h"
 
 namespace warden {
 
@@ -278,7 +279,10 @@ static Expect<const CompiledFunction*> compiledCode(const FunctionInstance& func
 
 // Runs `entry` (a Wasm function) whose frame starts at ctx.stack_top, with its
 // arguments already in place. On success, the results are in fp[0..n).
-static Expect<void> run(Store& store, ExecContext& ctx, const FunctionInstance& entry) {
+// Called with a null `entry`, only reports the handler table (labels exist
+// only inside this function) for threadCode.
+static Expect<void> run(Store* store_ptr, ExecContext* ctx_ptr, const FunctionInstance* entry_ptr,
+                        HandlerTable* handlers_out) {
   static const void* const kLabels[] = {
 #define OP(name, operands, text) &&op_##name,
 #define WARDEN_SIMD_LABELS  // SIMD ops: one shared label
@@ -287,12 +291,21 @@ static Expect<void> run(Store& store, ExecContext& ctx, const FunctionInstance& 
 #undef OP
   };
   static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == size_t(InternalOp::Count_));
+  if (!entry_ptr) {
+    *handlers_out = HandlerTable(kLabels);
+    return {};
+  }
+  Store& store = *store_ptr;
+  ExecContext& ctx = *ctx_ptr;
+  const FunctionInstance& entry = *entry_ptr;
 
   const uint32_t entry_depth = ctx.depth;  // depth of the entry frame itself
   const FunctionInstance* func = &entry;
   Instance* instance = entry.instance;
+  // `ip` points at the second word of the running instruction's handler
+  // address (threaded_code.h), so ip[1] is its first operand.
   const uint32_t* code = entry.code->code.data();
-  const uint32_t* ip = code;
+  const uint32_t* ip = code + 1;
   Value* fp = ctx.stack_top;
   uint8_t* mem_base = nullptr;
   uint64_t mem_size = 0;
@@ -320,11 +333,16 @@ static Expect<void> run(Store& store, ExecContext& ctx, const FunctionInstance& 
       mem_size = 0;                                      \
     }                                                    \
   } while (0)
-#define DISPATCH() goto* kLabels[*ip]
-#define NEXT(operands) \
-  do {                 \
-    ip += 1 + (operands); \
-    DISPATCH();        \
+#define DISPATCH()                           \
+  do {                                       \
+    const void* handler_;                    \
+    std::memcpy(&handler_, ip - 1, sizeof handler_); \
+    goto* handler_;                          \
+  } while (0)
+#define NEXT(operands)    \
+  do {                    \
+    ip += 2 + (operands); \
+    DISPATCH();           \
   } while (0)
 #define TRAP(code_)   \
   do {                \
@@ -443,9 +461,11 @@ op_GlobalSet128: {
 
   // ---- fixed-width SIMD: every SIMD op's label is this one (see simdStep) ----
 op_Simd: {
-  const uint32_t* next = simdStep(fp, ip, mem_base, mem_size);
+  // The opcode follows the handler address; simdStep reads the op in its
+  // unthreaded layout from there and returns the next instruction's start.
+  const uint32_t* next = simdStep(fp, ip + 1, mem_base, mem_size);
   if (!next) [[unlikely]] TRAP(ErrorCode::MemoryOutOfBounds);
-  ip = next;
+  ip = next + 1;
   DISPATCH();
 }
 
@@ -468,7 +488,7 @@ op_LazyCompile: {
     return fail(ErrorCode::CallStackExhausted, "call stack exhausted");
   std::fill(fp + target.num_params, fp + target.num_locals, Value::zero());
   code = target.code.data();
-  ip = code;
+  ip = code + 1;
   DISPATCH();
 }
 op_Br:
@@ -537,7 +557,7 @@ op_LoopCheck:
 op_Call:
   callee = instance->funcs[ip[1]];
   callee_fp = fp + ip[2];
-  return_ip = ip + 3;
+  return_ip = ip + 4;
   goto call;
 
 op_CallIndirect: {
@@ -549,7 +569,7 @@ op_CallIndirect: {
   callee = reinterpret_cast<const FunctionInstance*>(ref);
   if (callee->type_id != instance->type_ids[ip[1]]) TRAP(ErrorCode::IndirectCallTypeMismatch);
   callee_fp = fp + ip[4];
-  return_ip = ip + 5;
+  return_ip = ip + 6;
   goto call;
 }
 
@@ -600,7 +620,7 @@ call: {
   fp = callee_fp;
   func = callee;
   code = target.code.data();
-  ip = code;
+  ip = code + 1;
   if (instance != callee->instance) {
     instance = callee->instance;
     RELOAD_MEMORY();
@@ -740,6 +760,23 @@ op_ElemDrop:
 #undef WARDEN_LOAD_TYPES
 #undef WARDEN_STORE_TYPES
 
+  // ---- read-modify-write of memory (internal_ops.def) ------------------------
+#define RMW(name, Mem, operands, expr)                                            \
+  op_##name : {                                                                 \
+    uint64_t ea = uint64_t(SLOT(1).i32) + ip[2];                                \
+    if (!rangeFits(ea, sizeof(Mem), mem_size)) TRAP(ErrorCode::MemoryOutOfBounds); \
+    Mem m = loadAs<Mem, Mem>(mem_base + ea);                                    \
+    storeAs<Mem>(mem_base + ea, Mem(expr));                                     \
+    NEXT(operands);                                                             \
+  }
+  RMW(F64AddMem, double, 3, num::F64Add(m, SLOT(3).f64))
+  RMW(F64SubMem, double, 3, num::F64Sub(m, SLOT(3).f64))
+  RMW(F64MulAddMem, double, 4, num::F64Add(m, separatelyRounded(num::F64Mul(SLOT(3).f64, SLOT(4).f64))))
+  RMW(F64MulSubMem, double, 4, num::F64Sub(m, separatelyRounded(num::F64Mul(SLOT(3).f64, SLOT(4).f64))))
+  RMW(I32AddMem, uint32_t, 3, m + SLOT(3).i32)
+  RMW(I32AddImmMem, uint32_t, 3, m + ip[3])
+#undef RMW
+
 op_MemorySize:
   SLOT(1) = Value::fromI32(uint32_t(mem_size / kPageSize));
   NEXT(1);
@@ -810,9 +847,24 @@ Expect<void> invokeFunction(Store& store, ExecContext& ctx, const FunctionInstan
   std::copy(args.begin(), args.end(), fp);
   std::fill(fp + args.size(), fp + code.num_locals, Value::zero());
   ++ctx.depth;  // the entry frame; run() returns when it returns to this depth
-  WARDEN_TRY(run(store, ctx, func));
+  WARDEN_TRY(run(&store, &ctx, &func, nullptr));
   std::copy_n(fp, results.size(), results.begin());
   return {};
 }
+
+}  // namespace warden
+
+namespace warden {
+
+HandlerTable interpreterHandlers() {
+  static const HandlerTable table = [] {
+    HandlerTable handlers;
+    (void)run(nullptr, nullptr, nullptr, &handlers);
+    return handlers;
+  }();
+  return table;
+}
+
+void threadForInterpreter(CompiledFunction& fn) { threadCode(fn, interpreterHandlers()); }
 
 }  // namespace warden

@@ -6,6 +6,7 @@
 #include "runtime/error.h"
 #include "runtime/exec_context.h"
 #include "runtime/objects.h"
+#include "runtime/threaded_code.h"
 
 namespace warden {
 
@@ -17,5 +18,12 @@ class Store;
 // limit hit comes back as an Error; the host is never taken down.
 Expect<void> invokeFunction(Store& store, ExecContext& ctx, const FunctionInstance& func,
                             std::span<const Value> args, std::span<Value> results);
+
+// The interpreter's handler addresses, indexed by InternalOp.
+HandlerTable interpreterHandlers();
+
+// Turns compiled code into the threaded form invokeFunction runs (every
+// function must go through this once, after compileFunction).
+void threadForInterpreter(CompiledFunction& fn);
 
 }  // namespace warden

@@ -1,6 +1,7 @@
 #include "runtime/lazy_bodies.h"
 
 #include "runtime/function_compiler.h"
+#include "runtime/interpreter.h"
 #include "runtime/module.h"
 #include "runtime/validator.h"
 
@@ -17,6 +18,7 @@ LazyBodies::LazyBodies(const Module& module, const DecodeLimits& limits)
     stub.type_index = module.functions[i];
     stub.defined_index = i;
     stub.lazy_stub = true;
+    threadForInterpreter(stub);
     compiled_[i].store(nullptr, std::memory_order_relaxed);
   }
 }
@@ -28,6 +30,7 @@ Expect<const CompiledFunction*> LazyBodies::compile(const Module& module, uint32
   Expect<CompiledFunction> fn = compileFunction(module, i, declared_refs_, limits_);
   if (!fn) return std::unexpected(inFunction(fn.error(), module, i));
   fn->defined_index = i;
+  threadForInterpreter(*fn);
   owned_.push_back(std::make_unique<CompiledFunction>(std::move(*fn)));
   compiled_[i].store(owned_.back().get(), std::memory_order_release);
   compiled_count_.fetch_add(1, std::memory_order_relaxed);

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "runtime/function_compiler.h"
+#include "runtime/interpreter.h"
 
 namespace warden {
 
@@ -288,6 +289,7 @@ Expect<void> compileBodies(Module& m, const DecodeLimits& limits) {
     Expect<CompiledFunction> fn = compileFunction(m, i, refs, limits);
     if (!fn) return std::unexpected(inFunction(fn.error(), m, i));
     fn->defined_index = i;
+    threadForInterpreter(*fn);
     code.push_back(std::move(*fn));
   }
   m.code = std::move(code);

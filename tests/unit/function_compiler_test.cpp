@@ -166,6 +166,41 @@ TEST(FunctionCompilerTest, ArithmeticPairsFuseOnlyThroughTheRightOperand) {
   EXPECT_EQ(compileOk(u).code, code({w(Op::F64Mul), 3, 1, 2, w(Op::F64Sub), 0, 3, 0, w(Op::Return)}));
 }
 
+TEST(FunctionCompilerTest, LoadOpStoreToOneAddressBecomesReadModifyWrite) {
+  // (func (param i32 f64) local.get 0 local.get 0 f64.load offset=8 local.get 1 f64.add f64.store offset=8)
+  TestModule t(fn({I32, ValType::F64}, {}),
+               {0x20, 0x00, 0x20, 0x00, 0x2B, 0x03, 0x08, 0x20, 0x01, 0xA0, 0x39, 0x03, 0x08, 0x0B});
+  t.module.memories.push_back(MemoryType{});
+  EXPECT_EQ(compileOk(t).code, code({w(Op::F64AddMem), 0, 8, 1, w(Op::Return)}));
+  // p[2] -= x * y: the multiply-subtract pair fuses first, then the access.
+  // (func (param i32 f64 f64) local.get 0 local.get 0 f64.load offset=16
+  //   local.get 1 local.get 2 f64.mul f64.sub f64.store offset=16)
+  TestModule m(fn({I32, ValType::F64, ValType::F64}, {}),
+               {0x20, 0x00, 0x20, 0x00, 0x2B, 0x03, 0x10, 0x20, 0x01, 0x20, 0x02, 0xA2, 0xA1, 0x39, 0x03, 0x10, 0x0B});
+  m.module.memories.push_back(MemoryType{});
+  EXPECT_EQ(compileOk(m).code, code({w(Op::F64MulSubMem), 0, 16, 1, 2, w(Op::Return)}));
+  // i32: *p += 5 (the constant fuses into an immediate first).
+  // (func (param i32) local.get 0 local.get 0 i32.load i32.const 5 i32.add i32.store)
+  TestModule i(fn({I32}, {}), {0x20, 0x00, 0x20, 0x00, 0x28, 0x02, 0x00, 0x41, 0x05, 0x6A, 0x36, 0x02, 0x00, 0x0B});
+  i.module.memories.push_back(MemoryType{});
+  EXPECT_EQ(compileOk(i).code, code({w(Op::I32AddImmMem), 0, 0, 5, w(Op::Return)}));
+}
+
+TEST(FunctionCompilerTest, ReadModifyWriteNeedsTheSameAddressAndOffset) {
+  // Offsets 8 and 16: a load and an add, then a store elsewhere.
+  TestModule t(fn({I32, ValType::F64}, {}),
+               {0x20, 0x00, 0x20, 0x00, 0x2B, 0x03, 0x08, 0x20, 0x01, 0xA0, 0x39, 0x03, 0x10, 0x0B});
+  t.module.memories.push_back(MemoryType{});
+  EXPECT_EQ(compileOk(t).code, code({w(Op::F64Load), 3, 0, 8, w(Op::F64Add), 3, 3, 1, w(Op::F64Store), 0, 3, 16,
+                                     w(Op::Return)}));
+  // Different address locals: (param i32 i32 f64) store to local 1 of a load from local 0.
+  TestModule u(fn({I32, I32, ValType::F64}, {}),
+               {0x20, 0x01, 0x20, 0x00, 0x2B, 0x03, 0x08, 0x20, 0x02, 0xA0, 0x39, 0x03, 0x08, 0x0B});
+  u.module.memories.push_back(MemoryType{});
+  EXPECT_EQ(compileOk(u).code, code({w(Op::F64Load), 4, 0, 8, w(Op::F64Add), 4, 4, 2, w(Op::F64Store), 1, 4, 8,
+                                     w(Op::Return)}));
+}
+
 TEST(FunctionCompilerTest, CompareWithConstantThenBranchFuses) {
   // (func (param i32) (loop local.get 0 i32.const 10 i32.lt_s br_if 0)
   //   (if (i32.ge_u (local.get 0) (i32.const 3)) (then nop)))

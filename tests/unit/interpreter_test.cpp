@@ -2,6 +2,7 @@
 // decoder or compiler involved, so each test pins down one handler family.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <deque>
 #include <initializer_list>
 
@@ -43,6 +44,7 @@ class InterpreterTest : public ::testing::Test {
     fn.num_results = uint32_t(type.results.size());
     fn.num_locals = fn.num_params + extra_locals;
     fn.frame_size = frame_size;
+    threadForInterpreter(fn);  // hand-written in opcode form, run threaded
     FunctionInstance& f = funcs_.emplace_back();
     f.type_id = engine_.internType(type);
     f.type = std::move(type);
@@ -564,6 +566,69 @@ TEST_F(InterpreterTest, FusedPairsComputeBothOps) {
   EXPECT_EQ((*r)[0].f64, 4.0);
   EXPECT_EQ((*r)[1].i32, 0xFFu ^ 0x181u);                         // rotl(0x81000001, 8) = 0x00000181
   EXPECT_EQ((*r)[2].i32, uint32_t(0xFFFFFFFFu + (0x17Eu + 0x81000001u)));  // wraps
+}
+
+TEST_F(InterpreterTest, ReadModifyWriteOpsUpdateMemoryInPlace) {
+  MemoryInstance* mem = addMemory(1, 1);
+  // f(addr, x, y): m64[addr] += x; m64[addr+8] -= x; m64[addr+16] += x*y; m64[addr+24] -= x*y;
+  // m32[addr+32] += 7; m32[addr+36] += m32[addr+32] (read back through a load).
+  Asm a;
+  a.emit(Op::F64AddMem, {0, 0, 1});
+  a.emit(Op::F64SubMem, {0, 8, 1});
+  a.emit(Op::F64MulAddMem, {0, 16, 1, 2});
+  a.emit(Op::F64MulSubMem, {0, 24, 1, 2});
+  a.emit(Op::I32AddImmMem, {0, 32, 7});
+  a.emit(Op::I32Load, {3, 0, 32});
+  a.emit(Op::I32AddMem, {0, 36, 3});
+  a.emit(Op::Return);
+  uint32_t f = addFunction(FuncType{{ValType::I32, ValType::F64, ValType::F64}, {}}, 1, 4, a.code);
+  auto put64 = [&](uint32_t at, double v) { std::memcpy(mem->base + at, &v, 8); };
+  auto get64 = [&](uint32_t at) { double v; std::memcpy(&v, mem->base + at, 8); return v; };
+  auto put32 = [&](uint32_t at, uint32_t v) { std::memcpy(mem->base + at, &v, 4); };
+  auto get32 = [&](uint32_t at) { uint32_t v; std::memcpy(&v, mem->base + at, 4); return v; };
+  put64(64, 1.0), put64(72, 1.0), put64(80, 1.0), put64(88, 1.0), put32(96, 0xFFFFFFFC), put32(100, 10);
+  ASSERT_TRUE(call(f, {Value::fromI32(64), Value::fromF64(0.5), Value::fromF64(3.0)}).has_value());
+  EXPECT_EQ(get64(64), 1.5);
+  EXPECT_EQ(get64(72), 0.5);
+  EXPECT_EQ(get64(80), 2.5);
+  EXPECT_EQ(get64(88), -0.5);
+  EXPECT_EQ(get32(96), 3u);       // wraps
+  EXPECT_EQ(get32(100), 13u);
+  // Out of bounds: traps, and nothing is written.
+  put64(65528, 2.0);
+  Asm b;
+  b.emit(Op::F64AddMem, {0, 0, 1});
+  b.emit(Op::Return);
+  uint32_t g = addFunction(FuncType{{ValType::I32, ValType::F64}, {}}, 0, 2, b.code);
+  auto oob = call(g, {Value::fromI32(65529), Value::fromF64(1.0)});
+  ASSERT_FALSE(oob.has_value());
+  EXPECT_EQ(oob.error().code(), ErrorCode::MemoryOutOfBounds);
+  EXPECT_EQ(get64(65528), 2.0);
+  ASSERT_TRUE(call(g, {Value::fromI32(65528), Value::fromF64(1.0)}).has_value());  // the last 8 bytes fit
+  EXPECT_EQ(get64(65528), 3.0);
+  expectContextClean();
+}
+
+TEST_F(InterpreterTest, ThreadedCodeTurnsBackIntoTheSameOps) {
+  // Every kind of operand the threading pass rewrites: branch targets of
+  // each form, a br_table, a SIMD op that keeps its opcode.
+  Asm a;
+  uint32_t loop = a.emit(Op::LoopCheck);
+  a.emit(Op::I32AddImm, {0, 0, 1});
+  a.emit(Op::BrIfI32LtSImm, {0, 10, loop});
+  uint32_t table = a.emit(Op::BrTable, {0, 1, 0, 0});
+  uint32_t end = a.here();
+  a.emit(Op::V128Const, {1, 1, 2, 3, 4});
+  a.emit(Op::BrIf, {0, loop});
+  a.emit(Op::Return);
+  a.patch(table, 2, end);
+  a.patch(table, 3, end);
+  CompiledFunction fn;
+  fn.code = a.code;
+  threadForInterpreter(fn);
+  EXPECT_TRUE(fn.threaded);
+  EXPECT_NE(fn.code, a.code);
+  EXPECT_EQ(unthreadCode(fn, interpreterHandlers()).code, a.code);
 }
 
 TEST_F(InterpreterTest, BranchOnCompareWithImmediate) {

@@ -1,0 +1,115 @@
+#include "runtime/threaded_code.h"
+
+#include <algorithm>
+#include <cstring>
+#include <utility>
+#include <vector>
+
+namespace warden {
+
+namespace {
+
+constexpr InternalOp kFirstSimdOp = InternalOp::V128Load;
+static_assert(uint32_t(kFirstSimdOp) == uint32_t(InternalOp::DataDrop) + 1,
+              "SIMD ops are the last block of internal_ops.def");
+
+bool isSimd(InternalOp op) { return op >= kFirstSimdOp; }
+
+// Which operand words (1-based, as in internal_ops.def) of `op` are branch
+// targets; BrTable's are handled apart.
+uint32_t targetOperand(InternalOp op) {
+  using O = InternalOp;
+  switch (op) {
+    case O::Br: return 1;
+    case O::BrIf:
+    case O::BrUnless: return 2;
+    case O::BrIfI32Eq: case O::BrIfI32Ne: case O::BrIfI32LtS: case O::BrIfI32LtU: case O::BrIfI32GtS:
+    case O::BrIfI32GtU: case O::BrIfI32LeS: case O::BrIfI32LeU: case O::BrIfI32GeS: case O::BrIfI32GeU:
+    case O::BrIfI32EqImm: case O::BrIfI32NeImm: case O::BrIfI32LtSImm: case O::BrIfI32LtUImm:
+    case O::BrIfI32GtSImm: case O::BrIfI32GtUImm: case O::BrIfI32LeSImm: case O::BrIfI32LeUImm:
+    case O::BrIfI32GeSImm: case O::BrIfI32GeUImm: return 3;
+    default: return 0;
+  }
+}
+
+void putAddress(std::vector<uint32_t>& out, const void* address) {
+  uint64_t bits = reinterpret_cast<uintptr_t>(address);
+  out.push_back(uint32_t(bits));
+  out.push_back(uint32_t(bits >> 32));
+}
+
+}  // namespace
+
+void threadCode(CompiledFunction& fn, HandlerTable handlers) {
+  const std::vector<uint32_t>& in = fn.code;
+  // Old instruction start -> new index of its second address word.
+  std::vector<uint32_t> moved(in.size() + 1, 0);
+  std::vector<uint32_t> out;
+  out.reserve(in.size() + in.size() / 2 + 2);
+  for (size_t pc = 0; pc < in.size();) {
+    auto op = static_cast<InternalOp>(in[pc]);
+    uint32_t n = internalOperandCount(op, &in[pc + 1]);
+    moved[pc] = uint32_t(out.size() + 1);
+    putAddress(out, handlers[in[pc]]);
+    if (isSimd(op)) out.push_back(in[pc]);
+    out.insert(out.end(), in.begin() + pc + 1, in.begin() + pc + 1 + n);
+    pc += 1 + n;
+  }
+  moved[in.size()] = uint32_t(out.size() + 1);  // a branch to the very end (never taken: code ends in return)
+  // Second pass: branch targets, now that every start has moved.
+  for (size_t pc = 0, at = 0; pc < in.size();) {
+    auto op = static_cast<InternalOp>(in[pc]);
+    uint32_t n = internalOperandCount(op, &in[pc + 1]);
+    size_t operands = at + 2;  // first operand word in `out`
+    if (isSimd(op)) ++operands;
+    if (uint32_t t = targetOperand(op)) out[operands + t - 1] = moved[in[pc + t]];
+    if (op == InternalOp::BrTable)
+      for (uint32_t i = 2; i < n; ++i) out[operands + i] = moved[in[pc + 1 + i]];
+    at = operands + n;
+    pc += 1 + n;
+  }
+  fn.code = std::move(out);
+  fn.threaded = true;
+}
+
+CompiledFunction unthreadCode(const CompiledFunction& fn, HandlerTable handlers) {
+  CompiledFunction plain = fn;
+  if (!fn.threaded) return plain;
+  // Address -> op; the shared SIMD handler maps to the first SIMD op.
+  std::vector<std::pair<uintptr_t, uint32_t>> by_address;
+  for (uint32_t op = uint32_t(handlers.size()); op-- > 0;)
+    by_address.emplace_back(reinterpret_cast<uintptr_t>(handlers[op]), op);
+  std::sort(by_address.begin(), by_address.end());
+  const std::vector<uint32_t>& in = fn.code;
+  std::vector<uint32_t> moved(in.size() + 2, 0);  // new index of second address word -> old start
+  std::vector<uint32_t> out;
+  for (size_t at = 0; at + 1 < in.size();) {
+    uintptr_t address = uintptr_t(in[at]) | uintptr_t(in[at + 1]) << 32;
+    auto found = std::lower_bound(by_address.begin(), by_address.end(), std::pair{address, 0u});
+    uint32_t op = found != by_address.end() && found->first == address ? found->second : uint32_t(InternalOp::Count_);
+    size_t operands = at + 2;
+    if (op < uint32_t(InternalOp::Count_) && isSimd(InternalOp(op))) op = in[operands++];
+    moved[at + 1] = uint32_t(out.size());
+    out.push_back(op);
+    if (op >= uint32_t(InternalOp::Count_)) break;  // not a handler: stop (disassemble shows a bad op)
+    uint32_t n = operands + 1 < in.size() ? internalOperandCount(InternalOp(op), &in[operands]) : 0;
+    out.insert(out.end(), in.begin() + operands, in.begin() + std::min(in.size(), operands + n));
+    at = operands + n;
+  }
+  moved[in.size() + 1] = uint32_t(out.size());
+  for (size_t pc = 0; pc < out.size();) {
+    auto op = static_cast<InternalOp>(out[pc]);
+    if (out[pc] >= uint32_t(InternalOp::Count_)) break;
+    uint32_t n = internalOperandCount(op, &out[pc + 1]);
+    auto old = [&](uint32_t t) { return t < moved.size() ? moved[t] : t; };
+    if (uint32_t t = targetOperand(op)) out[pc + t] = old(out[pc + t]);
+    if (op == InternalOp::BrTable)
+      for (uint32_t i = 2; i < n; ++i) out[pc + 1 + i] = old(out[pc + 1 + i]);
+    pc += 1 + n;
+  }
+  plain.code = std::move(out);
+  plain.threaded = false;
+  return plain;
+}
+
+}  // namespace warden
