@@ -87,11 +87,12 @@ GlobalInstance* Store::createGlobal(GlobalType type, Value value, Value value_hi
 void Store::setFuel(std::optional<uint64_t> fuel) {
   exec_.fuel_enabled = fuel.has_value();
   exec_.fuel = fuel.value_or(0);
+  exec_.ticks = 0;  // the next check takes its ticks from the new fuel
 }
 
 std::optional<uint64_t> Store::fuelRemaining() const {
   if (!exec_.fuel_enabled) return std::nullopt;
-  return exec_.fuel;
+  return exec_.fuel + uint64_t(std::max<int64_t>(exec_.ticks, 0));
 }
 
 Instance* Store::adoptInstance(std::unique_ptr<Instance> instance) {

@@ -106,8 +106,9 @@ class Store {
   // Limits. Fuel: std::nullopt disables metering.
   void setFuel(std::optional<uint64_t> fuel);
   std::optional<uint64_t> fuelRemaining() const;
-  // Makes running code stop with an Interrupted error at its next loop
-  // header or call. Safe to call from another thread.
+  // Makes running code stop with an Interrupted error: at its next loop
+  // header or call when asked by a host function it called, else within
+  // ExecContext::kTicksPerGrant of them. Safe to call from another thread.
   void interrupt() { exec_.interrupt_requested.store(true, std::memory_order_relaxed); }
   // Cap on any memory created or grown in this store, in pages.
   void setMemoryLimitPages(uint64_t pages) { memory_limit_pages_ = pages; }

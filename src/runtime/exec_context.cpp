@@ -2,6 +2,7 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <new>
 
 namespace warden {
@@ -14,6 +15,9 @@ ExecContext::ExecContext(uint64_t stack_slots, uint32_t max_depth) : max_call_de
   stack_base = static_cast<Value*>(p);
   stack_end = stack_base + stack_slots;
   stack_top = stack_base;
+  // Never empty, so the interpreter's frame pointers are never offsets
+  // from null.
+  frames.resize(std::min<size_t>(256, size_t(max_depth) + 1));
 }
 
 ExecContext::~ExecContext() {

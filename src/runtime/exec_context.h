@@ -34,11 +34,17 @@ struct ExecContext {
   uint32_t max_call_depth = 0;
   uint32_t depth = 0;           // Wasm frames currently live (nested invocations included)
 
-  // Interruption: set from any thread; checked at loop headers and calls.
+  // Interruption: set from any thread; seen within kTicksPerGrant checks.
   std::atomic<bool> interrupt_requested{false};
   // Fuel: when enabled, each loop iteration and call consumes one unit.
+  // Each check (loop header, call) only counts `ticks` down; when none are
+  // left the interpreter looks at the interrupt flag and hands out the next
+  // ticks, taken from `fuel` when it is metered (never more than it holds,
+  // so fuel runs out at the exact check). Fuel left = fuel + ticks.
   bool fuel_enabled = false;
-  uint64_t fuel = 0;
+  uint64_t fuel = 0;     // not yet handed out as ticks
+  int64_t ticks = 0;     // checks left before the next look at the flag and fuel
+  static constexpr int64_t kTicksPerGrant = 1024;
 };
 
 }  // namespace warden
