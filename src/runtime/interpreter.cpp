@@ -443,6 +443,27 @@ op_I32AddAdd:
 op_I32XorRotlImm:
   writeSlot(SLOT(1), uint32_t(SLOT(2).i32 ^ num::I32Rotl(SLOT(3).i32, ip[4])));
   NEXT(4);
+op_I32XorShrUImm:
+  writeSlot(SLOT(1), uint32_t(SLOT(2).i32 ^ num::I32ShrU(SLOT(3).i32, ip[4])));
+  NEXT(4);
+op_I32AndNot:
+  writeSlot(SLOT(1), uint32_t(SLOT(2).i32 & ~SLOT(3).i32));
+  NEXT(3);
+op_I32Rotl2Xor: {
+  uint32_t x = SLOT(2).i32;
+  writeSlot(SLOT(1), uint32_t(num::I32Rotl(x, ip[3]) ^ num::I32Rotl(x, ip[4])));
+  NEXT(4);
+}
+op_I32Rotl3Xor: {
+  uint32_t x = SLOT(2).i32;
+  writeSlot(SLOT(1), uint32_t(num::I32Rotl(x, ip[3]) ^ num::I32Rotl(x, ip[4]) ^ num::I32Rotl(x, ip[5])));
+  NEXT(5);
+}
+op_I32Rotl2XorShrU: {
+  uint32_t x = SLOT(2).i32;
+  writeSlot(SLOT(1), uint32_t(num::I32Rotl(x, ip[3]) ^ num::I32Rotl(x, ip[4]) ^ num::I32ShrU(x, ip[5])));
+  NEXT(5);
+}
 
   // ---- data movement --------------------------------------------------------
 op_Move:

@@ -201,6 +201,23 @@ TEST(FunctionCompilerTest, ReadModifyWriteNeedsTheSameAddressAndOffset) {
                                      w(Op::Return)}));
 }
 
+TEST(FunctionCompilerTest, XoredRotationsOfOneValueFoldIntoOneOp) {
+  // SHA-256's big sigma: rotl(x,26) ^ rotl(x,21) ^ rotl(x,7).
+  TestModule s(fn({I32}, {I32}), {0x20, 0x00, 0x41, 0x1A, 0x77, 0x20, 0x00, 0x41, 0x15, 0x77, 0x73,
+                                  0x20, 0x00, 0x41, 0x07, 0x77, 0x73, 0x0B});
+  EXPECT_EQ(compileOk(s).code, code({w(Op::I32Rotl3Xor), 0, 0, 26, 21, 7, w(Op::Return)}));
+  // Small sigma: rotl(x,25) ^ rotl(x,14) ^ (x >> 3).
+  TestModule t(fn({I32}, {I32}), {0x20, 0x00, 0x41, 0x19, 0x77, 0x20, 0x00, 0x41, 0x0E, 0x77, 0x73,
+                                  0x20, 0x00, 0x41, 0x03, 0x76, 0x73, 0x0B});
+  EXPECT_EQ(compileOk(t).code, code({w(Op::I32Rotl2XorShrU), 0, 0, 25, 14, 3, w(Op::Return)}));
+  // Rotations of two different values do not fold: rotl(x,1) ^ rotl(y,2).
+  TestModule u(fn({I32, I32}, {I32}), {0x20, 0x00, 0x41, 0x01, 0x77, 0x20, 0x01, 0x41, 0x02, 0x77, 0x73, 0x0B});
+  EXPECT_EQ(compileOk(u).code, code({w(Op::I32RotlImm), 2, 0, 1, w(Op::I32XorRotlImm), 0, 2, 1, 2, w(Op::Return)}));
+  // a & ~b as "b ^ -1 ; and".
+  TestModule v(fn({I32, I32}, {I32}), {0x20, 0x00, 0x20, 0x01, 0x41, 0x7F, 0x73, 0x71, 0x0B});
+  EXPECT_EQ(compileOk(v).code, code({w(Op::I32AndNot), 0, 0, 1, w(Op::Return)}));
+}
+
 TEST(FunctionCompilerTest, CompareWithConstantThenBranchFuses) {
   // (func (param i32) (loop local.get 0 i32.const 10 i32.lt_s br_if 0)
   //   (if (i32.ge_u (local.get 0) (i32.const 3)) (then nop)))

@@ -609,6 +609,31 @@ TEST_F(InterpreterTest, ReadModifyWriteOpsUpdateMemoryInPlace) {
   expectContextClean();
 }
 
+TEST_F(InterpreterTest, RotationAndShiftChainsComputeEachPart) {
+  // (x, a) -> (rotl2_xor, rotl3_xor, rotl2_xor_shr_u, a ^ (x >> 35 mod 32), a & ~x); counts beyond 31 wrap.
+  Asm c;
+  c.emit(Op::I32Rotl2Xor, {2, 0, 7, 18});
+  c.emit(Op::I32Rotl3Xor, {3, 0, 26, 21, 39});
+  c.emit(Op::I32Rotl2XorShrU, {4, 0, 25, 14, 3});
+  c.emit(Op::I32XorShrUImm, {5, 1, 0, 35});
+  c.emit(Op::I32AndNot, {6, 1, 0});
+  c.emit(Op::Move2, {0, 2, 1, 3});
+  c.emit(Op::Move2, {2, 4, 3, 5});
+  c.emit(Op::Move, {4, 6});
+  c.emit(Op::Return);
+  uint32_t f = addFunction(FuncType{{ValType::I32, ValType::I32}, {ValType::I32, ValType::I32, ValType::I32,
+                                                                   ValType::I32, ValType::I32}}, 5, 7, c.code);
+  uint32_t x = 0x6A09E667, a = 0xF0F0F0F0;
+  auto rotl = [](uint32_t v, uint32_t k) { k &= 31; return k ? (v << k) | (v >> (32 - k)) : v; };
+  auto r = call(f, {Value::fromI32(x), Value::fromI32(a)});
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ((*r)[0].i32, rotl(x, 7) ^ rotl(x, 18));
+  EXPECT_EQ((*r)[1].i32, rotl(x, 26) ^ rotl(x, 21) ^ rotl(x, 7));
+  EXPECT_EQ((*r)[2].i32, rotl(x, 25) ^ rotl(x, 14) ^ (x >> 3));
+  EXPECT_EQ((*r)[3].i32, a ^ (x >> 3));
+  EXPECT_EQ((*r)[4].i32, a & ~x);
+}
+
 TEST_F(InterpreterTest, ThreadedCodeTurnsBackIntoTheSameOps) {
   // Every kind of operand the threading pass rewrites: branch targets of
   // each form, a br_table, a SIMD op that keeps its opcode.
