@@ -663,10 +663,13 @@ class BodyCompiler {
         {O::F64Mul, O::F64Add, O::F64MulAdd},
         {O::F64Mul, O::F64Sub, O::F64MulSub},
         {O::I32Add, O::I32Add, O::I32AddAdd},
+        {O::I32Mul, O::I32Add, O::I32MulAdd},
         {O::I32RotlImm, O::I32Xor, O::I32XorRotlImm},
         {O::I32ShrUImm, O::I32Xor, O::I32XorShrUImm},
     };
     const Producer& p = last_producer_;
+    // An i32 op that commutes may take the first op's result on either side.
+    if (p.dst_word != kNoPatch && code_[p.dst_word] == a && isCommutative(op) && a != b) std::swap(a, b);
     if (!emitting() || p.end != here() || p.dst_word == kNoPatch || code_[p.dst_word] != b ||
         b < num_local_slots_ || a == b)
       return false;

@@ -440,6 +440,9 @@ op_F64MulSub: {
 op_I32AddAdd:
   writeSlot(SLOT(1), uint32_t(SLOT(2).i32 + (SLOT(3).i32 + SLOT(4).i32)));
   NEXT(4);
+op_I32MulAdd:
+  writeSlot(SLOT(1), uint32_t(SLOT(2).i32 + SLOT(3).i32 * SLOT(4).i32));
+  NEXT(4);
 op_I32XorRotlImm:
   writeSlot(SLOT(1), uint32_t(SLOT(2).i32 ^ num::I32Rotl(SLOT(3).i32, ip[4])));
   NEXT(4);

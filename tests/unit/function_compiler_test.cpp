@@ -201,6 +201,17 @@ TEST(FunctionCompilerTest, ReadModifyWriteNeedsTheSameAddressAndOffset) {
                                      w(Op::Return)}));
 }
 
+TEST(FunctionCompilerTest, IntegerMultiplyAddFusesWithTheProductOnEitherSide) {
+  // (param i32 i32 i32) (result i32): x + y * z, then y * z + x (i32.add commutes).
+  TestModule t(fn({I32, I32, I32}, {I32}), {0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0x6C, 0x6A, 0x0B});
+  EXPECT_EQ(compileOk(t).code, code({w(Op::I32MulAdd), 0, 0, 1, 2, w(Op::Return)}));
+  TestModule u(fn({I32, I32, I32}, {I32}), {0x20, 0x01, 0x20, 0x02, 0x6C, 0x20, 0x00, 0x6A, 0x0B});
+  EXPECT_EQ(compileOk(u).code, code({w(Op::I32MulAdd), 0, 0, 1, 2, w(Op::Return)}));
+  // i32.sub does not commute: y * z - x stays two ops.
+  TestModule v(fn({I32, I32, I32}, {I32}), {0x20, 0x01, 0x20, 0x02, 0x6C, 0x20, 0x00, 0x6B, 0x0B});
+  EXPECT_EQ(compileOk(v).code, code({w(Op::I32Mul), 3, 1, 2, w(Op::I32Sub), 0, 3, 0, w(Op::Return)}));
+}
+
 TEST(FunctionCompilerTest, XoredRotationsOfOneValueFoldIntoOneOp) {
   // SHA-256's big sigma: rotl(x,26) ^ rotl(x,21) ^ rotl(x,7).
   TestModule s(fn({I32}, {I32}), {0x20, 0x00, 0x41, 0x1A, 0x77, 0x20, 0x00, 0x41, 0x15, 0x77, 0x73,

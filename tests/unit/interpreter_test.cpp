@@ -554,11 +554,13 @@ TEST_F(InterpreterTest, FusedPairsComputeBothOps) {
   a.emit(Op::F64MulSub, {0, 0, 1, 2});
   a.emit(Op::I32XorRotlImm, {3, 3, 4, 8});
   a.emit(Op::I32AddAdd, {5, 5, 3, 4});
+  a.emit(Op::I32MulAdd, {4, 4, 4, 3});  // fp[4] + fp[4] * fp[3] = 0x81000001 * (1 + 0xFF ^ 0x181), wrapping
   a.emit(Op::Move, {1, 3});
   a.emit(Op::Move, {2, 5});
+  a.emit(Op::Move, {3, 4});
   a.emit(Op::Return);
   FuncType type{{ValType::F64, ValType::F64, ValType::F64, ValType::I32, ValType::I32, ValType::I32},
-                {ValType::F64, ValType::I32, ValType::I32}};
+                {ValType::F64, ValType::I32, ValType::I32, ValType::I32}};
   uint32_t f = addFunction(type, 0, 6, a.code);
   auto r = call(f, {Value::fromF64(10.0), Value::fromF64(1.5), Value::fromF64(4.0), Value::fromI32(0xFF),
                     Value::fromI32(0x81000001), Value::fromI32(0xFFFFFFFF)});
@@ -566,6 +568,7 @@ TEST_F(InterpreterTest, FusedPairsComputeBothOps) {
   EXPECT_EQ((*r)[0].f64, 4.0);
   EXPECT_EQ((*r)[1].i32, 0xFFu ^ 0x181u);                         // rotl(0x81000001, 8) = 0x00000181
   EXPECT_EQ((*r)[2].i32, uint32_t(0xFFFFFFFFu + (0x17Eu + 0x81000001u)));  // wraps
+  EXPECT_EQ((*r)[3].i32, uint32_t(0x81000001u + 0x81000001u * 0x17Eu));    // wraps
 }
 
 TEST_F(InterpreterTest, ReadModifyWriteOpsUpdateMemoryInPlace) {
