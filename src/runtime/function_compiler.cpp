@@ -181,6 +181,7 @@ class BodyCompiler {
       if (reader_.atEnd()) return decodeError(ErrorCode::UnexpectedEnd, "body ends inside a block");
       instr_offset_ = reader_.offset();
       if (!keep_producers_) {
+        third_last_producer_ = before_last_producer_;
         before_last_producer_ = last_producer_;
         last_producer_ = producer_;
       }
@@ -678,16 +679,16 @@ class BodyCompiler {
     if (first == O::I32XorImm && y == 0xFFFFFFFFu && op == O::I32And) {  // a & (x ^ -1)
       code_.resize(p.dst_word - 1);
       emit(O::I32AndNot, {dst, a, x});
-      last_producer_ = before_last_producer_;
+      dropLastProducer();
       return true;
     }
     for (const Pair& pair : kPairs) {
       if (pair.first != first || pair.second != op) continue;
       code_.resize(p.dst_word - 1);
       emit(pair.fused, {dst, a, x, y});
-      // The pair replaces the first op: the producer before it is the one
-      // before the pair (a load a store may fuse with: storeReadModifyWrite).
-      last_producer_ = before_last_producer_;
+      // The pair replaces the first op (a load before it may still fuse
+      // with a store: storeReadModifyWrite).
+      dropLastProducer();
       if (pair.fused == O::I32XorRotlImm || pair.fused == O::I32XorShrUImm) foldRotations(pair.fused, dst, a, x, y);
       return true;
     }
@@ -718,7 +719,7 @@ class BodyCompiler {
     } else {
       return;
     }
-    last_producer_ = {};  // what came before the chain is not tracked
+    last_producer_ = before_last_producer_ = third_last_producer_ = {};  // the chain's start is not tracked
   }
 
   // The value of the Const32 just emitted into `slot` (then removed from the
@@ -733,7 +734,7 @@ class BodyCompiler {
       return std::nullopt;
     uint32_t value = code_[p.dst_word + 1];
     code_.resize(p.dst_word - 1);
-    last_producer_ = before_last_producer_;  // as in emitFusedPair
+    dropLastProducer();
     return value;
   }
 
@@ -764,6 +765,7 @@ class BodyCompiler {
       uint32_t imm = code_[add.dst_word + 2];
       FusedAddress f{FusedAddress::AddImm, code_[add.dst_word + 1], sub ? 0u - imm : imm, 0};
       code_.resize(add_start);
+      dropLastProducer();
       return f;
     }
     if (code_[add_start] != uint32_t(InternalOp::I32Add)) return {};
@@ -774,12 +776,24 @@ class BodyCompiler {
       if (shifted >= num_local_slots_ && (x == shifted) != (y == shifted)) {
         FusedAddress f{FusedAddress::Indexed, x == shifted ? y : x, code_[shl.dst_word + 1], code_[shl.dst_word + 2]};
         code_.resize(shl.dst_word - 1);
+        dropLastProducer();
+        dropLastProducer();
         return f;
       }
     }
     // A plain sum of two values: an indexed access with shift 0.
     code_.resize(add_start);
+    dropLastProducer();
     return FusedAddress{FusedAddress::Indexed, x, y, 0};
+  }
+
+  // The last instruction was removed, fused into the one being emitted: the
+  // producers before it move up, so a peephole of the next instruction
+  // still sees what really precedes it.
+  void dropLastProducer() {
+    last_producer_ = before_last_producer_;
+    before_last_producer_ = third_last_producer_;
+    third_last_producer_ = {};
   }
 
   // "load t ; op ; store" to the same address slot and offset, where the
@@ -804,12 +818,17 @@ class BodyCompiler {
     uint32_t a = code_[op.dst_word + 1], b = code_[op.dst_word + 2];
     O fused = O::Count_;
     std::array<uint32_t, 2> rest{};  // the operands other than t
+    uint32_t cut = load.dst_word - 1;  // where the fused instructions start
     switch (kind) {
       case O::F64Add:
       case O::I32Add:  // commutative: t may be either operand
         if ((a == t) == (b == t)) return false;
         fused = kind == O::F64Add ? O::F64AddMem : O::I32AddMem;
         rest[0] = a == t ? b : a;
+        if (fused == O::F64AddMem && productJustBefore(load.dst_word - 1, rest[0], t, addr, rest)) {
+          fused = O::F64MulAddMem;
+          cut = third_last_producer_.dst_word - 1;
+        }
         break;
       case O::F64Sub:
         if (a != t || b == t) return false;
@@ -831,11 +850,28 @@ class BodyCompiler {
       }
       default: return false;
     }
-    code_.resize(load.dst_word - 1);
+    if (cut != load.dst_word - 1) dropLastProducer();  // the mul, below
+    code_.resize(cut);
+    dropLastProducer();  // the op
+    dropLastProducer();  // the load
     if (fused == O::F64MulAddMem || fused == O::F64MulSubMem)
       emit(fused, {addr, offset, rest[0], rest[1]});
     else
       emit(fused, {addr, offset, rest[0]});
+    return true;
+  }
+
+  // Whether an f64.mul into stack temporary `u` ends right where the load
+  // (at `load_start`) begins: then "m = u + m" is m + x * y and the mul goes
+  // too (its operands, read before the load wrote t, still hold the same
+  // values). On success `rest` holds x and y; the caller removes the mul.
+  // nbody.wasm: "b[j].vx += dx * mi".
+  bool productJustBefore(uint32_t load_start, uint32_t u, uint32_t t, uint32_t addr, std::array<uint32_t, 2>& rest) {
+    const Producer& mul = third_last_producer_;
+    if (mul.dst_word == kNoPatch || mul.end != load_start || code_[mul.dst_word] != u || u < num_local_slots_ ||
+        u == t || u == addr || code_[mul.dst_word - 1] != uint32_t(InternalOp::F64Mul))
+      return false;
+    rest = {code_[mul.dst_word + 1], code_[mul.dst_word + 2]};
     return true;
   }
 
@@ -861,6 +897,7 @@ class BodyCompiler {
       return std::nullopt;
     uint64_t value = uint64_t(code_[p.dst_word + 1]) | uint64_t(code_[p.dst_word + 2]) << 32;
     code_.resize(p.dst_word - 1);
+    dropLastProducer();
     return value;
   }
 
@@ -1645,6 +1682,7 @@ class BodyCompiler {
   Producer producer_;                 // set by the instruction just lowered, if it produced the top
   Producer last_producer_;            // the previous instruction's, seen by local.set/tee
   Producer before_last_producer_;     // the one before that (indexed addresses)
+  Producer third_last_producer_;      // and before that (a product added into memory)
   bool keep_producers_ = false;       // the instruction emitted nothing: keep the two above
   uint32_t label_ = UINT32_MAX;       // the last code position a branch targets
   std::vector<ControlFrame> frames_;

@@ -184,6 +184,13 @@ TEST(FunctionCompilerTest, LoadOpStoreToOneAddressBecomesReadModifyWrite) {
   TestModule i(fn({I32}, {}), {0x20, 0x00, 0x20, 0x00, 0x28, 0x02, 0x00, 0x41, 0x05, 0x6A, 0x36, 0x02, 0x00, 0x0B});
   i.module.memories.push_back(MemoryType{});
   EXPECT_EQ(compileOk(i).code, code({w(Op::I32AddImmMem), 0, 0, 5, w(Op::Return)}));
+  // p[1] = x * y + p[1]: the product computed before the load joins in.
+  // (func (param i32 f64 f64) local.get 0 local.get 1 local.get 2 f64.mul
+  //   local.get 0 f64.load offset=8 f64.add f64.store offset=8)
+  TestModule p(fn({I32, ValType::F64, ValType::F64}, {}),
+               {0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xA2, 0x20, 0x00, 0x2B, 0x03, 0x08, 0xA0, 0x39, 0x03, 0x08, 0x0B});
+  p.module.memories.push_back(MemoryType{});
+  EXPECT_EQ(compileOk(p).code, code({w(Op::F64MulAddMem), 0, 8, 1, 2, w(Op::Return)}));
 }
 
 TEST(FunctionCompilerTest, ReadModifyWriteNeedsTheSameAddressAndOffset) {
