@@ -384,7 +384,7 @@ class BodyCompiler {
     if (!emitting()) return;
     switch (target.kind) {
       case FrameKind::Function: emit(InternalOp::Return); return;
-      case FrameKind::Loop: emit(InternalOp::Br, {target.loop_target}); return;
+      case FrameKind::Loop: emit(InternalOp::BrLoop, {target.loop_target + 1}); return;  // past the LoopCheck
       default:
         emit(InternalOp::Br, {0});
         target.end_patches.push_back(lastWord());
@@ -467,6 +467,27 @@ class BodyCompiler {
     for (const Pair& pair : kPairs)
       if (pair.cmp == cmp) return when_true ? pair.if_true : pair.if_false;
     return O::Count_;
+  }
+
+  // Turns the conditional branch just emitted into its back-edge form, which
+  // checks limits itself and so may jump past the loop's LoopCheck
+  // (internal_ops.def). False when the branch has no such form (br_unless).
+  bool makeLoopBranch() {
+    using O = InternalOp;
+    auto op = static_cast<O>(code_[last_instr_start_]);
+    O loop = O::Count_;
+    switch (op) {
+      case O::BrIf: loop = O::BrIfLoop; break;
+#define WARDEN_LOOP_CASE(name) \
+  case O::name:                \
+    loop = O::name##Loop;      \
+    break;
+      WARDEN_CMP_BRANCH_OPS(WARDEN_LOOP_CASE)
+#undef WARDEN_LOOP_CASE
+      default: return false;
+    }
+    code_[last_instr_start_] = uint32_t(loop);
+    return true;
   }
 
   // A conditional jump on fp[cond]; returns the word that receives the target.
@@ -1034,7 +1055,7 @@ class BodyCompiler {
     if (!branchNeedsMoves(*target, h)) {
       uint32_t word = emitCondJump(cond, true);
       if (target->kind == FrameKind::Loop)
-        patch(word, target->loop_target);
+        patch(word, target->loop_target + (makeLoopBranch() ? 1 : 0));
       else
         target->end_patches.push_back(word);
       return {};

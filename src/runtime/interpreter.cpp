@@ -555,19 +555,38 @@ op_BrIf:
     DISPATCH();
   }
   NEXT(2);
+op_BrLoop:
+  if (!limitsAllow(ctx, trap)) [[unlikely]] goto trapped;
+  ip = code + ip[1];
+  DISPATCH();
+op_BrIfLoop:
+  if (SLOT(1).i32) {
+    if (!limitsAllow(ctx, trap)) [[unlikely]] goto trapped;
+    ip = code + ip[2];
+    DISPATCH();
+  }
+  NEXT(2);
 op_BrUnless:
   if (!SLOT(1).i32) {
     ip = code + ip[2];
     DISPATCH();
   }
   NEXT(2);
-#define BR_IF_I32(name, T, op)                  \
-  op_##name : {                                 \
-    if (T(SLOT(1).i32) op T(SLOT(2).i32)) {     \
-      ip = code + ip[3];                        \
-      DISPATCH();                               \
-    }                                           \
-    NEXT(3);                                    \
+#define BR_IF_I32(name, T, op)                                    \
+  op_##name : {                                                   \
+    if (T(SLOT(1).i32) op T(SLOT(2).i32)) {                       \
+      ip = code + ip[3];                                          \
+      DISPATCH();                                                 \
+    }                                                             \
+    NEXT(3);                                                      \
+  }                                                               \
+  op_##name##Loop : {                                             \
+    if (T(SLOT(1).i32) op T(SLOT(2).i32)) {                       \
+      if (!limitsAllow(ctx, trap)) [[unlikely]] goto trapped;     \
+      ip = code + ip[3];                                          \
+      DISPATCH();                                                 \
+    }                                                             \
+    NEXT(3);                                                      \
   }
   BR_IF_I32(BrIfI32Eq, uint32_t, ==)
   BR_IF_I32(BrIfI32Ne, uint32_t, !=)
@@ -580,13 +599,21 @@ op_BrUnless:
   BR_IF_I32(BrIfI32GeS, int32_t, >=)
   BR_IF_I32(BrIfI32GeU, uint32_t, >=)
 #undef BR_IF_I32
-#define BR_IF_I32_IMM(name, T, op)              \
-  op_##name : {                                 \
-    if (T(SLOT(1).i32) op T(ip[2])) {           \
-      ip = code + ip[3];                        \
-      DISPATCH();                               \
-    }                                           \
-    NEXT(3);                                    \
+#define BR_IF_I32_IMM(name, T, op)                                \
+  op_##name : {                                                   \
+    if (T(SLOT(1).i32) op T(ip[2])) {                             \
+      ip = code + ip[3];                                          \
+      DISPATCH();                                                 \
+    }                                                             \
+    NEXT(3);                                                      \
+  }                                                               \
+  op_##name##Loop : {                                             \
+    if (T(SLOT(1).i32) op T(ip[2])) {                             \
+      if (!limitsAllow(ctx, trap)) [[unlikely]] goto trapped;     \
+      ip = code + ip[3];                                          \
+      DISPATCH();                                                 \
+    }                                                             \
+    NEXT(3);                                                      \
   }
   BR_IF_I32_IMM(BrIfI32EqImm, uint32_t, ==)
   BR_IF_I32_IMM(BrIfI32NeImm, uint32_t, !=)

@@ -20,9 +20,14 @@ bool isSimd(InternalOp op) { return op >= kFirstSimdOp; }
 uint32_t targetOperand(InternalOp op) {
   using O = InternalOp;
   switch (op) {
-    case O::Br: return 1;
+    case O::Br:
+    case O::BrLoop: return 1;
     case O::BrIf:
+    case O::BrIfLoop:
     case O::BrUnless: return 2;
+#define WARDEN_LOOP_CASE(name) case O::name##Loop:
+    WARDEN_CMP_BRANCH_OPS(WARDEN_LOOP_CASE)
+#undef WARDEN_LOOP_CASE
     case O::BrIfI32Eq: case O::BrIfI32Ne: case O::BrIfI32LtS: case O::BrIfI32LtU: case O::BrIfI32GtS:
     case O::BrIfI32GtU: case O::BrIfI32LeS: case O::BrIfI32LeU: case O::BrIfI32GeS: case O::BrIfI32GeU:
     case O::BrIfI32EqImm: case O::BrIfI32NeImm: case O::BrIfI32LtSImm: case O::BrIfI32LtUImm:

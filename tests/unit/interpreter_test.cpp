@@ -612,6 +612,43 @@ TEST_F(InterpreterTest, ReadModifyWriteOpsUpdateMemoryInPlace) {
   expectContextClean();
 }
 
+TEST_F(InterpreterTest, BackEdgeBranchesMeterFuelLikeTheLoopCheck) {
+  // Counts fp[0] down to 0 through each back-edge form; each iteration costs
+  // one unit of fuel, as with a LoopCheck at the header.
+  auto countdown = [&](Op back_edge) {
+    Asm a;
+    uint32_t loop = a.emit(Op::LoopCheck);
+    a.emit(Op::I32SubImm, {0, 0, 1});
+    if (back_edge == Op::BrIfLoop) {
+      a.emit(Op::BrIfLoop, {0, loop + 1});
+    } else {
+      a.emit(Op::BrIfI32NeImmLoop, {0, 0, loop + 1});
+    }
+    a.emit(Op::Return);
+    return addFunction(i32s(1, 1), 0, 1, a.code);
+  };
+  for (Op op : {Op::BrIfLoop, Op::BrIfI32NeImmLoop}) {
+    uint32_t f = countdown(op);
+    store_.setFuel(11);  // the call, the first LoopCheck, 9 back edges
+    EXPECT_EQ(callI32(f, {10}), 0u);
+    EXPECT_EQ(store_.fuelRemaining(), 0u);
+    store_.setFuel(10);
+    EXPECT_EQ(trapOf(f, {10}), ErrorCode::OutOfFuel);
+    store_.setFuel(std::nullopt);
+    EXPECT_EQ(callI32(f, {10}), 0u);
+  }
+  // An unconditional back edge: stopped by fuel, then the store runs again.
+  Asm b;
+  uint32_t spin = b.emit(Op::LoopCheck);
+  b.emit(Op::BrLoop, {spin + 1});
+  uint32_t g = addFunction(i32s(0, 0), 0, 0, b.code);
+  store_.setFuel(5000);
+  EXPECT_EQ(trapOf(g, {}), ErrorCode::OutOfFuel);
+  EXPECT_EQ(store_.fuelRemaining(), 0u);
+  store_.setFuel(std::nullopt);
+  expectContextClean();
+}
+
 TEST_F(InterpreterTest, RotationAndShiftChainsComputeEachPart) {
   // (x, a) -> (rotl2_xor, rotl3_xor, rotl2_xor_shr_u, a ^ (x >> 35 mod 32), a & ~x); counts beyond 31 wrap.
   Asm c;
