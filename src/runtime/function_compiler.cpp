@@ -690,12 +690,14 @@ class BodyCompiler {
         {O::I32ShrUImm, O::I32Xor, O::I32XorShrUImm},
     };
     const Producer& p = last_producer_;
+    if (!emitting() || p.end != here() || p.dst_word == kNoPatch) return false;
     // An i32 op that commutes may take the first op's result on either side.
-    if (p.dst_word != kNoPatch && code_[p.dst_word] == a && isCommutative(op) && a != b) std::swap(a, b);
-    if (!emitting() || p.end != here() || p.dst_word == kNoPatch || code_[p.dst_word] != b ||
-        b < num_local_slots_ || a == b)
-      return false;
+    if (code_[p.dst_word] == a && isCommutative(op) && a != b) std::swap(a, b);
+    if (code_[p.dst_word] != b || b < num_local_slots_ || a == b) return false;
     auto first = static_cast<O>(code_[p.dst_word - 1]);
+    // Every first op below has [dst][x][y]; read x and y only for those.
+    auto has_two_operands = [&] { return p.end - p.dst_word == 3; };
+    if (!has_two_operands()) return false;
     uint32_t x = code_[p.dst_word + 1], y = code_[p.dst_word + 2];
     if (first == O::I32XorImm && y == 0xFFFFFFFFu && op == O::I32And) {  // a & (x ^ -1)
       code_.resize(p.dst_word - 1);
@@ -836,6 +838,7 @@ class BodyCompiler {
         t == addr || code_[load.dst_word + 1] != addr || code_[load.dst_word + 2] != offset)
       return false;
     auto kind = static_cast<O>(code_[op.dst_word - 1]);
+    if (op.end - op.dst_word < 3) return false;  // every op below has [dst][a][b]...
     uint32_t a = code_[op.dst_word + 1], b = code_[op.dst_word + 2];
     O fused = O::Count_;
     std::array<uint32_t, 2> rest{};  // the operands other than t

@@ -21,6 +21,7 @@
 
 #include "runtime/internal_code.h"
 #include "runtime/lazy_bodies.h"
+#include "runtime/memory_faults.h"
 #include "runtime/numerics.h"
 #include "runtime/numerics_simd.h"
 #include "runtime/threaded_code.h"
@@ -301,7 +302,7 @@ static Expect<const CompiledFunction*> compiledCode(const FunctionInstance& func
 // Called with a null `entry`, only reports the handler table (labels exist
 // only inside this function) for threadCode.
 static Expect<void> run(Store* store_ptr, ExecContext* ctx_ptr, const FunctionInstance* entry_ptr,
-                        HandlerTable* handlers_out) {
+                        FaultLanding* landing, HandlerTable* handlers_out) {
   static const void* const kLabels[] = {
 #define OP(name, operands, text) &&op_##name,
 #define WARDEN_SIMD_LABELS  // SIMD ops: one shared label
@@ -363,6 +364,7 @@ static Expect<void> run(Store* store_ptr, ExecContext* ctx_ptr, const FunctionIn
       mem_base = nullptr;                                \
       mem_size = 0;                                      \
     }                                                    \
+    landing->memory_base = mem_base;                     \
   } while (0)
 #define DISPATCH()                           \
   do {                                       \
@@ -793,7 +795,10 @@ op_ElemDrop:
 
   // ---- memory: loads [dst][addr][offset], stores [addr][value][offset] -------
   // The fused forms (internal_ops.def) compute the address as the i32 ops
-  // they replace would, wrapping to 32 bits, then add the offset.
+  // they replace would, wrapping to 32 bits, then add the offset. No bounds
+  // check: an access beyond the memory's size faults inside its reservation
+  // and comes back as MemoryOutOfBounds (memory_faults.h). callgrind:
+  // loads and stores 13-14 -> 10-11 machine instructions.
 #define WARDEN_LOAD_TYPES(X)                                                                          \
   X(I32Load, uint32_t, uint32_t) X(I64Load, uint64_t, uint64_t) X(F32Load, float, float)              \
   X(F64Load, double, double) X(I32Load8S, int8_t, uint32_t) X(I32Load8U, uint8_t, uint32_t)           \
@@ -807,14 +812,12 @@ op_ElemDrop:
 #define LOAD_AT(Mem, Out, address, offset_word, operands)                                 \
   {                                                                                       \
     uint64_t ea = uint64_t(address) + ip[offset_word];                                    \
-    if (!rangeFits(ea, sizeof(Mem), mem_size)) TRAP(ErrorCode::MemoryOutOfBounds);         \
     writeSlot(SLOT(1), loadAs<Mem, Out>(mem_base + ea));                                  \
     NEXT(operands);                                                                       \
   }
 #define STORE_AT(Mem, In, address, value_word, offset_word, operands)                     \
   {                                                                                       \
     uint64_t ea = uint64_t(address) + ip[offset_word];                                    \
-    if (!rangeFits(ea, sizeof(Mem), mem_size)) TRAP(ErrorCode::MemoryOutOfBounds);         \
     storeAs<Mem>(mem_base + ea, readSlot<In>(SLOT(value_word)));                          \
     NEXT(operands);                                                                       \
   }
@@ -846,8 +849,7 @@ op_ElemDrop:
   // ---- read-modify-write of memory (internal_ops.def) ------------------------
 #define RMW(name, Mem, operands, expr)                                            \
   op_##name : {                                                                 \
-    uint64_t ea = uint64_t(SLOT(1).i32) + ip[2];                                \
-    if (!rangeFits(ea, sizeof(Mem), mem_size)) TRAP(ErrorCode::MemoryOutOfBounds); \
+    uint64_t ea = uint64_t(SLOT(1).i32) + ip[2];  /* unchecked, as loads */     \
     Mem m = loadAs<Mem, Mem>(mem_base + ea);                                    \
     storeAs<Mem>(mem_base + ea, Mem(expr));                                     \
     NEXT(operands);                                                             \
@@ -903,6 +905,23 @@ trapped:
 #undef SLOT
 }
 
+// Runs the loop with a FaultLanding: an out-of-bounds access comes back here
+// by siglongjmp (memory_faults.h). Only `landing` is read after the jump,
+// and it is not changed after sigsetjmp. Nothing with a destructor is alive
+// in run() where an access can fault.
+static Expect<void> runLanded(Store& store, ExecContext& ctx, const FunctionInstance& func) {
+  struct Scope {
+    FaultLanding landing;
+    Scope() : landing{} {
+      landing.outer = currentFaultLanding();
+      currentFaultLanding() = &landing;
+    }
+    ~Scope() { currentFaultLanding() = landing.outer; }
+  } scope;
+  if (sigsetjmp(scope.landing.env, 0) != 0) return fail(ErrorCode::MemoryOutOfBounds);
+  return run(&store, &ctx, &func, &scope.landing, nullptr);
+}
+
 Expect<void> invokeFunction(Store& store, ExecContext& ctx, const FunctionInstance& func,
                             std::span<const Value> args, std::span<Value> results) {
   if (func.isHost()) {
@@ -932,7 +951,7 @@ Expect<void> invokeFunction(Store& store, ExecContext& ctx, const FunctionInstan
   std::copy(args.begin(), args.end(), fp);
   std::fill(fp + args.size(), fp + code.num_locals, Value::zero());
   ++ctx.depth;  // the entry frame; run() returns when it returns to this depth
-  WARDEN_TRY(run(&store, &ctx, &func, nullptr));
+  WARDEN_TRY(runLanded(store, ctx, func));
   std::copy_n(fp, results.size(), results.begin());
   return {};
 }
@@ -944,7 +963,11 @@ namespace warden {
 HandlerTable interpreterHandlers() {
   static const HandlerTable table = [] {
     HandlerTable handlers;
-    (void)run(nullptr, nullptr, nullptr, &handlers);
+    (void)run(nullptr, nullptr, nullptr, nullptr, &handlers);
+    // The loop's code lies around its handlers (its cold part, where no
+    // guest access is made, elsewhere); the last handler is short.
+    auto [lo, hi] = std::minmax_element(handlers.begin(), handlers.end());
+    installMemoryFaultHandler(reinterpret_cast<uintptr_t>(*lo), reinterpret_cast<uintptr_t>(*hi) + 4096);
     return handlers;
   }();
   return table;

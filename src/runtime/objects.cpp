@@ -6,12 +6,6 @@
 
 namespace warden {
 
-namespace {
-// 4 GiB of index space plus a 4 GiB guard: any u32 address plus u32 offset
-// lands inside the reservation (DESIGN.md: linear memory).
-constexpr uint64_t kMemoryReservation = 8ull << 30;
-}  // namespace
-
 Expect<std::unique_ptr<MemoryInstance>> MemoryInstance::create(MemoryType type, uint64_t limit_pages) {
   if (type.limits.min > limit_pages || type.limits.min > kMaxPages) {
     return fail(ErrorCode::HostError,

@@ -20,6 +20,11 @@ class Store;
 struct Instance;
 struct MemoryInstance;
 
+// Address space reserved per linear memory: 4 GiB of index space, a 4 GiB
+// guard and one page more, so any u32 address plus u32 offset plus the
+// access's width lands inside it (DESIGN.md: linear memory; memory_faults.h).
+constexpr uint64_t kMemoryReservation = (8ull << 30) + 65536;
+
 // A linear memory. Its whole 32-bit index space plus a guard region is
 // reserved up front (PROT_NONE) and committed by mprotect as it grows, so
 // `base` never moves (see DESIGN.md).

@@ -482,6 +482,84 @@ TEST_F(InterpreterTest, MemoryLoadsStoresAndBounds) {
   expectContextClean();
 }
 
+TEST_F(InterpreterTest, OutOfBoundsFaultsAreTrapsAtEveryDistance) {
+  // Scalar accesses check no bounds: the guard region's page faults become
+  // traps (memory_faults.h). Every width, just past the end, far past it,
+  // and at the largest address plus offset; the store keeps working.
+  MemoryInstance* mem = addMemory(1, 3);
+  Asm load, store, rmw;
+  load.emit(Op::I64Load, {0, 0, 0});
+  load.emit(Op::Return);
+  store.emit(Op::I32Store16, {0, 1, 0xFFFFFFFF});
+  store.emit(Op::Return);
+  rmw.emit(Op::I32AddImmMem, {0, 4, 1});
+  rmw.emit(Op::Return);
+  uint32_t f_load = addFunction(i32s(1, 1), 0, 1, load.code);
+  uint32_t f_store = addFunction(i32s(2, 0), 0, 2, store.code);
+  uint32_t f_rmw = addFunction(i32s(1, 0), 0, 1, rmw.code);
+  for (uint32_t addr : {65529u, 65536u, 1u << 20, 0x7FFFFFFFu, 0xFFFFFFFFu}) {
+    EXPECT_EQ(trapOf(f_load, {addr}), ErrorCode::MemoryOutOfBounds) << addr;
+    EXPECT_EQ(trapOf(f_rmw, {addr}), ErrorCode::MemoryOutOfBounds) << addr;
+    expectContextClean();
+  }
+  EXPECT_EQ(trapOf(f_store, {0xFFFFFFFF, 7}), ErrorCode::MemoryOutOfBounds);  // 2^33 - 2: the guard's end
+  EXPECT_EQ(trapOf(f_store, {0, 7}), ErrorCode::MemoryOutOfBounds);
+  EXPECT_EQ(callI32(f_load, {65528}), 0u);  // the last 8 bytes are in bounds
+  // Grown memory is reachable at once; what lies past it still traps.
+  ASSERT_EQ(mem->grow(1), 1);
+  std::memset(mem->base + 65536, 0xAB, 8);
+  EXPECT_EQ(callI32(f_load, {65536}), 0xABABABABu);
+  EXPECT_EQ(trapOf(f_load, {2 * 65536 - 4}), ErrorCode::MemoryOutOfBounds);
+  ASSERT_TRUE(call(f_rmw, {Value::fromI32(65536 - 4)}).has_value());  // +1 at 65536
+  EXPECT_EQ(mem->base[65536], 0xAC);
+  expectContextClean();
+}
+
+TEST_F(InterpreterTest, AFaultInANestedInvocationLandsInThatInvocation) {
+  addMemory(1, 1);
+  Asm oob;
+  oob.emit(Op::I32Load, {0, 0, 0});
+  oob.emit(Op::Return);
+  uint32_t f_oob = addFunction(i32s(1, 1), 0, 1, oob.code);
+  // The host calls f_oob out of bounds; the inner trap comes back to it as
+  // an error, and the outer invocation goes on.
+  uint32_t host = addHost(i32s(1, 1), [&](HostCall& hc, std::span<const Value> args, std::span<Value> results) -> Expect<void> {
+    Value r;
+    auto inner = invokeFunction(hc.store, hc.store.exec(), *instance_.funcs[f_oob], args, std::span<Value>(&r, 1));
+    results[0] = Value::fromI32(!inner && inner.error().code() == ErrorCode::MemoryOutOfBounds ? 1 : 0);
+    return {};
+  });
+  Asm outer;
+  outer.emit(Op::Call, {host, 0});
+  outer.emit(Op::Move, {1, 0});
+  outer.emit(Op::Const32, {0, 16});
+  outer.emit(Op::I32Load, {0, 0, 0});  // in bounds: 0
+  outer.emit(Op::I32Add, {0, 0, 1});
+  outer.emit(Op::Return);
+  uint32_t f_outer = addFunction(i32s(1, 1), 0, 2, outer.code);
+  EXPECT_EQ(callI32(f_outer, {70000}), 1u);
+  expectContextClean();
+  // And a fault in the outer invocation after the nested one returned.
+  EXPECT_EQ(trapOf(f_oob, {65535}), ErrorCode::MemoryOutOfBounds);
+}
+
+using MemoryFaultDeathTest = InterpreterTest;
+TEST_F(MemoryFaultDeathTest, FaultsOutsideGuestMemoryStillCrash) {
+  // Once the handler is installed (any compiled code installs it), a fault
+  // that is not a guest's access still ends the process.
+  addMemory(1, 1);
+  Asm a;
+  a.emit(Op::Return);
+  callI32(addFunction(i32s(1, 1), 0, 1, a.code), {0});
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        volatile int* nowhere = reinterpret_cast<volatile int*>(uintptr_t(16));
+        *nowhere = 1;
+      },
+      "");
+}
+
 TEST_F(InterpreterTest, LoadFromSlotPlusImmediateWrapsLikeAnAdd) {
   MemoryInstance* mem = addMemory(1, 1);
   mem->base[12] = 0x5A;
