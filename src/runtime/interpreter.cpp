@@ -634,6 +634,8 @@ op_BrTable: {
   ip = code + ip[3 + std::min(index, count)];  // out of range takes the default (last)
   DISPATCH();
 }
+op_LoopHeader:  // never in threaded code (threaded_code.cpp drops it)
+  NEXT(0);
 op_LoopCheck:
   if (!limitsAllow(ctx, trap)) [[unlikely]] goto trapped;
   NEXT(0);
@@ -671,6 +673,7 @@ call: {
     ctx.stack_top = callee_fp + std::max(slotCount(callee->type.params), slotCount(callee->type.results));
     uint32_t depth = uint32_t(top - frames);
     ctx.depth = depth;
+    landing->memory_base = nullptr;  // disarmed: a fault in the host is the host's (RELOAD_MEMORY re-arms)
     {
       // Scoped: clang forbids an indirect goto out of the scope of a
       // variable with a destructor, and DISPATCH() below is one.
@@ -964,10 +967,7 @@ HandlerTable interpreterHandlers() {
   static const HandlerTable table = [] {
     HandlerTable handlers;
     (void)run(nullptr, nullptr, nullptr, nullptr, &handlers);
-    // The loop's code lies around its handlers (its cold part, where no
-    // guest access is made, elsewhere); the last handler is short.
-    auto [lo, hi] = std::minmax_element(handlers.begin(), handlers.end());
-    installMemoryFaultHandler(reinterpret_cast<uintptr_t>(*lo), reinterpret_cast<uintptr_t>(*hi) + 4096);
+    installMemoryFaultHandler();  // before any code can run
     return handlers;
   }();
   return table;

@@ -1,7 +1,6 @@
 #include "runtime/memory_faults.h"
 
 #include <signal.h>
-#include <ucontext.h>
 
 #include <mutex>
 
@@ -12,20 +11,7 @@ namespace warden {
 namespace {
 
 thread_local FaultLanding* t_landing = nullptr;
-uintptr_t g_code_begin = 0, g_code_end = 0;
 struct sigaction g_previous_segv, g_previous_bus;
-
-uintptr_t faultingPc(const void* context) {
-  const auto* uc = static_cast<const ucontext_t*>(context);
-#if defined(__x86_64__)
-  return uintptr_t(uc->uc_mcontext.gregs[REG_RIP]);
-#elif defined(__aarch64__)
-  return uintptr_t(uc->uc_mcontext.pc);
-#else
-  (void)uc;
-  return 0;  // unknown machine: no fault is taken for the interpreter's
-#endif
-}
 
 // Hands a fault that is not a guest's to whoever handled it before us.
 void forward(int sig, siginfo_t* info, void* context) {
@@ -45,9 +31,8 @@ void forward(int sig, siginfo_t* info, void* context) {
 
 void onFault(int sig, siginfo_t* info, void* context) {
   FaultLanding* landing = t_landing;
-  uintptr_t pc = faultingPc(context);
   auto address = reinterpret_cast<uintptr_t>(info->si_addr);
-  if (landing && landing->memory_base && pc >= g_code_begin && pc < g_code_end) {
+  if (landing && landing->memory_base) {
     auto base = reinterpret_cast<uintptr_t>(landing->memory_base);
     if (address >= base && address - base < kMemoryReservation) siglongjmp(landing->env, 1);
   }
@@ -58,11 +43,9 @@ void onFault(int sig, siginfo_t* info, void* context) {
 
 FaultLanding*& currentFaultLanding() { return t_landing; }
 
-void installMemoryFaultHandler(uintptr_t code_begin, uintptr_t code_end) {
+void installMemoryFaultHandler() {
   static std::once_flag once;
-  std::call_once(once, [&] {
-    g_code_begin = code_begin;
-    g_code_end = code_end;
+  std::call_once(once, [] {
     struct sigaction action {};
     action.sa_sigaction = onFault;
     // SA_NODEFER: the handler leaves by siglongjmp without restoring a

@@ -3,10 +3,13 @@
 // (objects.h: kMemoryReservation), so any address an access can form lies
 // in its own reservation, and one beyond the memory's size faults. The
 // interpreter's scalar loads and stores therefore check no bounds: a fault
-// raised by the interpreter loop's code at an address inside the running
-// memory's reservation jumps back to where the invocation began (a
-// FaultLanding), which reports MemoryOutOfBounds. Any other fault goes to
-// the handler installed before ours (or the default action: a crash).
+// at an address inside the running memory's reservation, while the
+// interpreter loop runs (not a host function it called), jumps back to
+// where the invocation began (a FaultLanding), which reports
+// MemoryOutOfBounds. The faulting instruction may be in a helper the loop
+// calls (an unoptimized build's memcpy), so the address and the landing's
+// armed state decide, not the program counter. Any other fault goes to the
+// handler installed before ours (or the default action: a crash).
 #pragma once
 
 #include <csetjmp>
@@ -19,14 +22,16 @@ namespace warden {
 struct FaultLanding {
   sigjmp_buf env;
   FaultLanding* outer = nullptr;
-  const uint8_t* memory_base = nullptr;  // the running instance's memory 0 (kept current by the loop)
+  // The running instance's memory 0, kept current by the loop; null while a
+  // host function runs (disarmed: a fault there is the host's, and jumping
+  // out of it would skip its destructors).
+  const uint8_t* memory_base = nullptr;
 };
 
 // The innermost landing of this thread (null outside the interpreter loop).
 FaultLanding*& currentFaultLanding();
 
-// Installs the SIGSEGV and SIGBUS handler, once per process. Faults whose
-// program counter lies in [code_begin, code_end) are the interpreter's.
-void installMemoryFaultHandler(uintptr_t code_begin, uintptr_t code_end);
+// Installs the SIGSEGV and SIGBUS handler, once per process.
+void installMemoryFaultHandler();
 
 }  // namespace warden
