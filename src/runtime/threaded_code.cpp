@@ -54,7 +54,11 @@ void threadCode(CompiledFunction& fn, HandlerTable handlers) {
   for (size_t pc = 0; pc < in.size();) {
     auto op = static_cast<InternalOp>(in[pc]);
     uint32_t n = internalOperandCount(op, &in[pc + 1]);
-    moved[pc] = uint32_t(out.size() + 1);
+    moved[pc] = uint32_t(out.size() + 1);  // for a dropped op: where the next one starts
+    if (op == InternalOp::LoopHeader) {
+      pc += 1;
+      continue;
+    }
     putAddress(out, handlers[in[pc]]);
     if (isSimd(op)) out.push_back(in[pc]);
     out.insert(out.end(), in.begin() + pc + 1, in.begin() + pc + 1 + n);
@@ -65,6 +69,10 @@ void threadCode(CompiledFunction& fn, HandlerTable handlers) {
   for (size_t pc = 0, at = 0; pc < in.size();) {
     auto op = static_cast<InternalOp>(in[pc]);
     uint32_t n = internalOperandCount(op, &in[pc + 1]);
+    if (op == InternalOp::LoopHeader) {
+      pc += 1;
+      continue;
+    }
     size_t operands = at + 2;  // first operand word in `out`
     if (isSimd(op)) ++operands;
     if (uint32_t t = targetOperand(op)) out[operands + t - 1] = moved[in[pc + t]];

@@ -92,8 +92,14 @@ TEST(FunctionCompilerTest, LoopBackEdgeChecksLimitsAndSkipsTheLoopCheck) {
   // (func (param i32) (loop local.get 0 br_if 0))
   TestModule t(fn({I32}, {}), {0x03, 0x40, 0x20, 0x00, 0x0D, 0x00, 0x0B, 0x0B});
   CompiledFunction f = compileOk(t);
-  // The back edge checks limits itself and jumps past the LoopCheck (word 1).
-  EXPECT_EQ(f.code, code({w(Op::LoopCheck), w(Op::BrIfLoop), 0, 1, w(Op::Return)}));
+  // The back edge checks limits itself and jumps past the loop header (word
+  // 1); as every back edge does, the header checks nothing (threading drops it).
+  EXPECT_EQ(f.code, code({w(Op::LoopHeader), w(Op::BrIfLoop), 0, 1, w(Op::Return)}));
+  // A back edge without a checking form (br_unless, from i32.eqz + br_if)
+  // keeps the LoopCheck and targets it.
+  // (func (param i32) (loop local.get 0 i32.eqz br_if 0))
+  TestModule u(fn({I32}, {}), {0x03, 0x40, 0x20, 0x00, 0x45, 0x0D, 0x00, 0x0B, 0x0B});
+  EXPECT_EQ(compileOk(u).code, code({w(Op::LoopCheck), w(Op::BrUnless), 0, 0, w(Op::Return)}));
 }
 
 TEST(FunctionCompilerTest, LocalSetCopiesAFoldedReadOfTheSameLocalFirst) {
@@ -121,7 +127,7 @@ TEST(FunctionCompilerTest, CompareThenBranchFuses) {
                                     0x20, 0x00, 0x20, 0x01, 0x4F, 0x04, 0x40, 0x01, 0x0B, 0x0B});
   CompiledFunction f = compileOk(t);
   // The if's condition is negated: it jumps past the then-branch when false.
-  EXPECT_EQ(f.code, code({w(Op::LoopCheck), w(Op::BrIfI32LtSLoop), 0, 1, 1, w(Op::BrIf), 0, 8,
+  EXPECT_EQ(f.code, code({w(Op::LoopHeader), w(Op::BrIfI32LtSLoop), 0, 1, 1, w(Op::BrIf), 0, 8,
                           /*8*/ w(Op::BrIfI32LtU), 0, 1, 12, /*12*/ w(Op::Return)}));
 }
 
@@ -243,7 +249,7 @@ TEST(FunctionCompilerTest, CompareWithConstantThenBranchFuses) {
   TestModule t(fn({I32}, {}), {0x03, 0x40, 0x20, 0x00, 0x41, 0x0A, 0x48, 0x0D, 0x00, 0x0B,
                                0x20, 0x00, 0x41, 0x03, 0x4F, 0x04, 0x40, 0x01, 0x0B, 0x0B});
   CompiledFunction f = compileOk(t);
-  EXPECT_EQ(f.code, code({w(Op::LoopCheck), w(Op::BrIfI32LtSImmLoop), 0, 10, 1,
+  EXPECT_EQ(f.code, code({w(Op::LoopHeader), w(Op::BrIfI32LtSImmLoop), 0, 10, 1,
                           /*5*/ w(Op::BrIfI32LtUImm), 0, 3, 9, /*9*/ w(Op::Return)}));
 }
 

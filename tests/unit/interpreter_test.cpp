@@ -774,6 +774,26 @@ TEST_F(InterpreterTest, ThreadedCodeTurnsBackIntoTheSameOps) {
   EXPECT_EQ(unthreadCode(fn, interpreterHandlers()).code, a.code);
 }
 
+TEST_F(InterpreterTest, ThreadingDropsLoopHeadersAndRetargetsBranchesToThem) {
+  // A loop header that checks nothing: threading drops it, and a branch
+  // to it lands on the op after it. Counts fp[0] up to 5.
+  Asm a;
+  uint32_t header = a.emit(Op::LoopHeader);
+  a.emit(Op::I32AddImm, {0, 0, 1});
+  a.emit(Op::BrIfI32LtSImmLoop, {0, 5, header});
+  a.emit(Op::Return);
+  CompiledFunction fn;
+  fn.code = a.code;
+  threadForInterpreter(fn);
+  Asm without;
+  without.emit(Op::I32AddImm, {0, 0, 1});
+  without.emit(Op::BrIfI32LtSImmLoop, {0, 5, 0});
+  without.emit(Op::Return);
+  EXPECT_EQ(unthreadCode(fn, interpreterHandlers()).code, without.code);
+  uint32_t f = addFunction(i32s(1, 1), 0, 1, a.code);
+  EXPECT_EQ(callI32(f, {0}), 5u);
+}
+
 TEST_F(InterpreterTest, BranchOnCompareWithImmediate) {
   // Counts fp[0] up to 10 with a fused compare-and-branch on an immediate.
   Asm a;
