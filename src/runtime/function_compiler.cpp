@@ -668,7 +668,7 @@ class BodyCompiler {
       emit(immediateForm(sig.op), {dst, a, *imm});
     else if (imm64)
       emit(immediateForm64(sig.op), {dst, a, uint32_t(*imm64), uint32_t(*imm64 >> 32)});
-    else if (!emitFusedPair(sig.op, dst, a, b))
+    else if (!emitFusedPair(sig.op, dst, a, b) && !emitLoadOperand(sig.op, dst, a, b))
       emit(sig.op, {dst, a, b});
     noteProducer();
     return {};
@@ -718,6 +718,35 @@ class BodyCompiler {
       return true;
     }
     return false;
+  }
+
+  // "f64.load t ; f64.<op> a t" (t a stack temporary read by nothing else)
+  // as one op reading memory (internal_ops.def: <op>Load, <op>LoadAddImm);
+  // add and mul commute, so t may be either operand. nbody.wasm's distances
+  // "b[i].x - b[j].x" are this shape.
+  bool emitLoadOperand(InternalOp op, uint32_t dst, uint32_t a, uint32_t b) {
+    using O = InternalOp;
+    if (op != O::F64Add && op != O::F64Sub && op != O::F64Mul) return false;
+    const Producer& p = last_producer_;
+    if (!emitting() || p.end != here() || p.dst_word == kNoPatch) return false;
+    if (code_[p.dst_word] == a && op != O::F64Sub && a != b) std::swap(a, b);
+    uint32_t t = code_[p.dst_word];
+    if (t != b || t < num_local_slots_ || a == t) return false;
+    auto load = static_cast<O>(code_[p.dst_word - 1]);
+    bool add_imm = load == O::F64LoadAddImm;
+    if (load != O::F64Load && !add_imm) return false;
+    uint32_t x = code_[p.dst_word + 1], y = code_[p.dst_word + 2];
+    uint32_t offset = add_imm ? code_[p.dst_word + 3] : 0;
+    O fused = op == O::F64Add ? (add_imm ? O::F64AddLoadAddImm : O::F64AddLoad)
+            : op == O::F64Sub ? (add_imm ? O::F64SubLoadAddImm : O::F64SubLoad)
+                              : (add_imm ? O::F64MulLoadAddImm : O::F64MulLoad);
+    code_.resize(p.dst_word - 1);
+    dropLastProducer();
+    if (add_imm)
+      emit(fused, {dst, a, x, y, offset});
+    else
+      emit(fused, {dst, a, x, y});
+    return true;
   }
 
   // SHA-2's sigma functions, rotations (and a shift) of one value xor-ed
@@ -829,6 +858,7 @@ class BodyCompiler {
   // inner loop, five of the six velocity updates are this shape.
   bool storeReadModifyWrite(InternalOp store, uint32_t addr, uint32_t value, uint32_t offset) {
     using O = InternalOp;
+    if (storeAddedLoad(store, addr, value, offset)) return true;
     const Producer& op = last_producer_;
     const Producer& load = before_last_producer_;
     if (!emitting() || op.end != here() || op.dst_word == kNoPatch || code_[op.dst_word] != value ||
@@ -851,7 +881,7 @@ class BodyCompiler {
         if ((a == t) == (b == t)) return false;
         fused = kind == O::F64Add ? O::F64AddMem : O::I32AddMem;
         rest[0] = a == t ? b : a;
-        if (fused == O::F64AddMem && productJustBefore(load.dst_word - 1, rest[0], t, addr, rest)) {
+        if (fused == O::F64AddMem && productJustBefore(third_last_producer_, load.dst_word - 1, rest[0], addr, rest)) {
           fused = O::F64MulAddMem;
           cut = third_last_producer_.dst_word - 1;
         }
@@ -887,15 +917,40 @@ class BodyCompiler {
     return true;
   }
 
-  // Whether an f64.mul into stack temporary `u` ends right where the load
-  // (at `load_start`) begins: then "m = u + m" is m + x * y and the mul goes
+  // The same when the load and the add already became one F64AddLoad
+  // (emitLoadOperand): "F64AddLoad v a addr off ; f64.store addr v off" is
+  // m = a + m, and m + x * y when a was a product computed just before.
+  bool storeAddedLoad(InternalOp store, uint32_t addr, uint32_t value, uint32_t offset) {
+    using O = InternalOp;
+    const Producer& op = last_producer_;
+    if (store != O::F64Store || !emitting() || op.end != here() || op.dst_word == kNoPatch ||
+        code_[op.dst_word - 1] != uint32_t(O::F64AddLoad) || code_[op.dst_word] != value ||
+        value < num_local_slots_ || code_[op.dst_word + 2] != addr || code_[op.dst_word + 3] != offset)
+      return false;
+    std::array<uint32_t, 2> rest{code_[op.dst_word + 1], 0};
+    uint32_t cut = op.dst_word - 1;
+    bool product = productJustBefore(before_last_producer_, cut, rest[0], addr, rest);
+    if (product) cut = before_last_producer_.dst_word - 1;
+    code_.resize(cut);
+    dropLastProducer();
+    if (product) {
+      dropLastProducer();
+      emit(O::F64MulAddMem, {addr, offset, rest[0], rest[1]});
+    } else {
+      emit(O::F64AddMem, {addr, offset, rest[0]});
+    }
+    return true;
+  }
+
+  // Whether `mul`, an f64.mul into stack temporary `u`, ends right at `start`
+  // (where the load begins): then "m = u + m" is m + x * y and the mul goes
   // too (its operands, read before the load wrote t, still hold the same
   // values). On success `rest` holds x and y; the caller removes the mul.
   // nbody.wasm: "b[j].vx += dx * mi".
-  bool productJustBefore(uint32_t load_start, uint32_t u, uint32_t t, uint32_t addr, std::array<uint32_t, 2>& rest) {
-    const Producer& mul = third_last_producer_;
-    if (mul.dst_word == kNoPatch || mul.end != load_start || code_[mul.dst_word] != u || u < num_local_slots_ ||
-        u == t || u == addr || code_[mul.dst_word - 1] != uint32_t(InternalOp::F64Mul))
+  bool productJustBefore(const Producer& mul, uint32_t start, uint32_t u, uint32_t addr,
+                         std::array<uint32_t, 2>& rest) {
+    if (mul.dst_word == kNoPatch || mul.end != start || code_[mul.dst_word] != u || u < num_local_slots_ ||
+        u == addr || code_[mul.dst_word - 1] != uint32_t(InternalOp::F64Mul))
       return false;
     rest = {code_[mul.dst_word + 1], code_[mul.dst_word + 2]};
     return true;

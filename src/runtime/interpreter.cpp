@@ -442,6 +442,19 @@ op_F64MulSub: {
 op_I32AddAdd:
   writeSlot(SLOT(1), uint32_t(SLOT(2).i32 + (SLOT(3).i32 + SLOT(4).i32)));
   NEXT(4);
+#define LOAD_OPERAND_HANDLERS(name)                                                        \
+  op_##name##Load : {                                                                      \
+    double m = loadAs<double, double>(mem_base + (uint64_t(SLOT(3).i32) + ip[4]));         \
+    writeSlot(SLOT(1), num::name(SLOT(2).f64, m));                                         \
+    NEXT(4);                                                                               \
+  }                                                                                        \
+  op_##name##LoadAddImm : {                                                                \
+    double m = loadAs<double, double>(mem_base + (uint64_t(uint32_t(SLOT(3).i32 + ip[4])) + ip[5])); \
+    writeSlot(SLOT(1), num::name(SLOT(2).f64, m));                                         \
+    NEXT(5);                                                                               \
+  }
+  WARDEN_LOAD_OPERAND_OPS(LOAD_OPERAND_HANDLERS)
+#undef LOAD_OPERAND_HANDLERS
 op_I32MulAdd:
   writeSlot(SLOT(1), uint32_t(SLOT(2).i32 + SLOT(3).i32 * SLOT(4).i32));
   NEXT(4);

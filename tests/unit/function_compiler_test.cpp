@@ -200,19 +200,35 @@ TEST(FunctionCompilerTest, LoadOpStoreToOneAddressBecomesReadModifyWrite) {
   EXPECT_EQ(compileOk(p).code, code({w(Op::F64MulAddMem), 0, 8, 1, 2, w(Op::Return)}));
 }
 
+TEST(FunctionCompilerTest, LoadedRightOperandOfF64OpsBecomesAMemoryOperand) {
+  // (param i32 f64) (result f64): x - m[p + 8], with p + 16 fused into the load first.
+  // local.get 1 local.get 0 i32.const 16 i32.add f64.load offset=8 f64.sub
+  TestModule t(fn({I32, ValType::F64}, {ValType::F64}),
+               {0x20, 0x01, 0x20, 0x00, 0x41, 0x10, 0x6A, 0x2B, 0x03, 0x08, 0xA1, 0x0B});
+  t.module.memories.push_back(MemoryType{});
+  EXPECT_EQ(compileOk(t).code, code({w(Op::F64SubLoadAddImm), 0, 1, 0, 16, 8, w(Op::Return)}));
+  // m[p] * x: mul commutes, so a loaded left operand fuses too.
+  TestModule u(fn({I32, ValType::F64}, {ValType::F64}), {0x20, 0x00, 0x2B, 0x03, 0x00, 0x20, 0x01, 0xA2, 0x0B});
+  u.module.memories.push_back(MemoryType{});
+  EXPECT_EQ(compileOk(u).code, code({w(Op::F64MulLoad), 0, 1, 0, 0, w(Op::Return)}));
+  // m[p] - x: sub does not commute; the load stays apart.
+  TestModule v(fn({I32, ValType::F64}, {ValType::F64}), {0x20, 0x00, 0x2B, 0x03, 0x00, 0x20, 0x01, 0xA1, 0x0B});
+  v.module.memories.push_back(MemoryType{});
+  EXPECT_EQ(compileOk(v).code, code({w(Op::F64Load), 2, 0, 0, w(Op::F64Sub), 0, 2, 1, w(Op::Return)}));
+}
+
 TEST(FunctionCompilerTest, ReadModifyWriteNeedsTheSameAddressAndOffset) {
   // Offsets 8 and 16: a load and an add, then a store elsewhere.
   TestModule t(fn({I32, ValType::F64}, {}),
                {0x20, 0x00, 0x20, 0x00, 0x2B, 0x03, 0x08, 0x20, 0x01, 0xA0, 0x39, 0x03, 0x10, 0x0B});
   t.module.memories.push_back(MemoryType{});
-  EXPECT_EQ(compileOk(t).code, code({w(Op::F64Load), 3, 0, 8, w(Op::F64Add), 3, 3, 1, w(Op::F64Store), 0, 3, 16,
-                                     w(Op::Return)}));
+  // (The load still joins the add as its memory operand.)
+  EXPECT_EQ(compileOk(t).code, code({w(Op::F64AddLoad), 3, 1, 0, 8, w(Op::F64Store), 0, 3, 16, w(Op::Return)}));
   // Different address locals: (param i32 i32 f64) store to local 1 of a load from local 0.
   TestModule u(fn({I32, I32, ValType::F64}, {}),
                {0x20, 0x01, 0x20, 0x00, 0x2B, 0x03, 0x08, 0x20, 0x02, 0xA0, 0x39, 0x03, 0x08, 0x0B});
   u.module.memories.push_back(MemoryType{});
-  EXPECT_EQ(compileOk(u).code, code({w(Op::F64Load), 4, 0, 8, w(Op::F64Add), 4, 4, 2, w(Op::F64Store), 1, 4, 8,
-                                     w(Op::Return)}));
+  EXPECT_EQ(compileOk(u).code, code({w(Op::F64AddLoad), 4, 2, 0, 8, w(Op::F64Store), 1, 4, 8, w(Op::Return)}));
 }
 
 TEST(FunctionCompilerTest, IntegerMultiplyAddFusesWithTheProductOnEitherSide) {

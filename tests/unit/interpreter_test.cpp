@@ -727,6 +727,32 @@ TEST_F(InterpreterTest, BackEdgeBranchesMeterFuelLikeTheLoopCheck) {
   expectContextClean();
 }
 
+TEST_F(InterpreterTest, F64OpsWithAMemoryOperand) {
+  MemoryInstance* mem = addMemory(1, 1);
+  double three = 3.0, half = 0.5;
+  std::memcpy(mem->base + 24, &three, 8);
+  std::memcpy(mem->base + 40, &half, 8);
+  // f(p, x) = ((x + m[p+8]) - m[u32(p + 16) + 8]) * m[p+8]   with m[24] = 3, m[40] = 0.5
+  Asm a;
+  a.emit(Op::F64AddLoad, {2, 1, 0, 8});
+  a.emit(Op::F64SubLoadAddImm, {2, 2, 0, 16, 8});
+  a.emit(Op::F64MulLoad, {2, 2, 0, 8});
+  a.emit(Op::F64AddLoadAddImm, {3, 1, 0, 0xFFFFFFF0u, 40});  // u32(p - 16) + 40 = 40
+  a.emit(Op::F64MulLoadAddImm, {3, 3, 0, 0xFFFFFFF0u, 40});  // u32(p - 16) + 40 = p + 24: m[40]
+  a.emit(Op::F64SubLoad, {3, 3, 0, 24});                        // minus m[p + 24] = m[40]
+  a.emit(Op::Move2, {0, 2, 1, 3});
+  a.emit(Op::Return);
+  uint32_t f = addFunction(FuncType{{ValType::I32, ValType::F64}, {ValType::F64, ValType::F64}}, 2, 4, a.code);
+  auto r = call(f, {Value::fromI32(16), Value::fromF64(1.0)});
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ((*r)[0].f64, ((1.0 + 3.0) - 0.5) * 3.0);
+  EXPECT_EQ((*r)[1].f64, (1.0 + 0.5) * 0.5 - 0.5);
+  auto oob = call(f, {Value::fromI32(65530), Value::fromF64(1.0)});
+  ASSERT_FALSE(oob.has_value());
+  EXPECT_EQ(oob.error().code(), ErrorCode::MemoryOutOfBounds);
+  expectContextClean();
+}
+
 TEST_F(InterpreterTest, RotationAndShiftChainsComputeEachPart) {
   // (x, a) -> (rotl2_xor, rotl3_xor, rotl2_xor_shr_u, a ^ (x >> 35 mod 32), a & ~x); counts beyond 31 wrap.
   Asm c;
