@@ -688,6 +688,10 @@ class BodyCompiler {
         {O::F64Mul, O::F64Sub, O::F64MulSub},
         {O::I32Add, O::I32Add, O::I32AddAdd},
         {O::I32Mul, O::I32Add, O::I32MulAdd},
+        // Bitwise pairs (SHA-2's choose and majority functions are made of them).
+        {O::I32And, O::I32Or, O::I32OrAnd},
+        {O::I32Xor, O::I32And, O::I32AndXor},
+        {O::I32And, O::I32Xor, O::I32XorAnd},
         {O::I32RotlImm, O::I32Xor, O::I32XorRotlImm},
         {O::I32ShrUImm, O::I32Xor, O::I32XorShrUImm},
     };

@@ -455,6 +455,15 @@ op_I32AddAdd:
   }
   WARDEN_LOAD_OPERAND_OPS(LOAD_OPERAND_HANDLERS)
 #undef LOAD_OPERAND_HANDLERS
+op_I32OrAnd:
+  writeSlot(SLOT(1), uint32_t(SLOT(2).i32 | (SLOT(3).i32 & SLOT(4).i32)));
+  NEXT(4);
+op_I32AndXor:
+  writeSlot(SLOT(1), uint32_t(SLOT(2).i32 & (SLOT(3).i32 ^ SLOT(4).i32)));
+  NEXT(4);
+op_I32XorAnd:
+  writeSlot(SLOT(1), uint32_t(SLOT(2).i32 ^ (SLOT(3).i32 & SLOT(4).i32)));
+  NEXT(4);
 op_I32MulAdd:
   writeSlot(SLOT(1), uint32_t(SLOT(2).i32 + SLOT(3).i32 * SLOT(4).i32));
   NEXT(4);

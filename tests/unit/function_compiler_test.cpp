@@ -237,6 +237,9 @@ TEST(FunctionCompilerTest, IntegerMultiplyAddFusesWithTheProductOnEitherSide) {
   EXPECT_EQ(compileOk(t).code, code({w(Op::I32MulAdd), 0, 0, 1, 2, w(Op::Return)}));
   TestModule u(fn({I32, I32, I32}, {I32}), {0x20, 0x01, 0x20, 0x02, 0x6C, 0x20, 0x00, 0x6A, 0x0B});
   EXPECT_EQ(compileOk(u).code, code({w(Op::I32MulAdd), 0, 0, 1, 2, w(Op::Return)}));
+  // Bitwise pairs take the same path: x | (y & z).
+  TestModule o(fn({I32, I32, I32}, {I32}), {0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0x71, 0x72, 0x0B});
+  EXPECT_EQ(compileOk(o).code, code({w(Op::I32OrAnd), 0, 0, 1, 2, w(Op::Return)}));
   // i32.sub does not commute: y * z - x stays two ops.
   TestModule v(fn({I32, I32, I32}, {I32}), {0x20, 0x01, 0x20, 0x02, 0x6C, 0x20, 0x00, 0x6B, 0x0B});
   EXPECT_EQ(compileOk(v).code, code({w(Op::I32Mul), 3, 1, 2, w(Op::I32Sub), 0, 3, 0, w(Op::Return)}));

@@ -633,13 +633,18 @@ TEST_F(InterpreterTest, FusedPairsComputeBothOps) {
   a.emit(Op::I32XorRotlImm, {3, 3, 4, 8});
   a.emit(Op::I32AddAdd, {5, 5, 3, 4});
   a.emit(Op::I32MulAdd, {4, 4, 4, 3});  // fp[4] + fp[4] * fp[3] = 0x81000001 * (1 + 0xFF ^ 0x181), wrapping
+  a.emit(Op::I32OrAnd, {6, 3, 4, 5});   // fp[6..8]: bitwise pairs of fp[3], fp[4], fp[5]
+  a.emit(Op::I32AndXor, {7, 3, 4, 5});
+  a.emit(Op::I32XorAnd, {8, 3, 4, 5});
   a.emit(Op::Move, {1, 3});
   a.emit(Op::Move, {2, 5});
   a.emit(Op::Move, {3, 4});
+  a.emit(Op::Move2, {4, 6, 5, 7});
+  a.emit(Op::Move, {6, 8});
   a.emit(Op::Return);
   FuncType type{{ValType::F64, ValType::F64, ValType::F64, ValType::I32, ValType::I32, ValType::I32},
-                {ValType::F64, ValType::I32, ValType::I32, ValType::I32}};
-  uint32_t f = addFunction(type, 0, 6, a.code);
+                {ValType::F64, ValType::I32, ValType::I32, ValType::I32, ValType::I32, ValType::I32, ValType::I32}};
+  uint32_t f = addFunction(type, 3, 9, a.code);
   auto r = call(f, {Value::fromF64(10.0), Value::fromF64(1.5), Value::fromF64(4.0), Value::fromI32(0xFF),
                     Value::fromI32(0x81000001), Value::fromI32(0xFFFFFFFF)});
   ASSERT_TRUE(r.has_value());
@@ -647,6 +652,10 @@ TEST_F(InterpreterTest, FusedPairsComputeBothOps) {
   EXPECT_EQ((*r)[1].i32, 0xFFu ^ 0x181u);                         // rotl(0x81000001, 8) = 0x00000181
   EXPECT_EQ((*r)[2].i32, uint32_t(0xFFFFFFFFu + (0x17Eu + 0x81000001u)));  // wraps
   EXPECT_EQ((*r)[3].i32, uint32_t(0x81000001u + 0x81000001u * 0x17Eu));    // wraps
+  uint32_t x = 0x17E, y = uint32_t(0x81000001u + 0x81000001u * 0x17Eu), z = (*r)[2].i32;
+  EXPECT_EQ((*r)[4].i32, x | (y & z));
+  EXPECT_EQ((*r)[5].i32, x & (y ^ z));
+  EXPECT_EQ((*r)[6].i32, x ^ (y & z));
 }
 
 TEST_F(InterpreterTest, ReadModifyWriteOpsUpdateMemoryInPlace) {
