@@ -5,22 +5,12 @@
 namespace warden {
 
 namespace {
-constexpr uint32_t kFixedOperands[] = {
-#define OP(name, operands, text) operands,
-#include "runtime/internal_ops.def"
-#undef OP
-};
 constexpr std::string_view kNames[] = {
 #define OP(name, operands, text) text,
 #include "runtime/internal_ops.def"
 #undef OP
 };
 }  // namespace
-
-uint32_t internalOperandCount(InternalOp op, const uint32_t* operands) {
-  if (op == InternalOp::BrTable) return 2 + operands[1] + 1;
-  return kFixedOperands[static_cast<uint32_t>(op)];
-}
 
 std::string_view internalOpName(InternalOp op) {
   auto i = static_cast<uint32_t>(op);

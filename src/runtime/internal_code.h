@@ -18,8 +18,17 @@ enum class InternalOp : uint32_t {
 };
 
 // Number of operand words that follow the opcode word at `operands[-1]`
-// (BrTable: 2 + count + 1; every other op: its fixed count).
-uint32_t internalOperandCount(InternalOp op, const uint32_t* operands);
+// (BrTable: 2 + count + 1; every other op: its fixed count). Inline: the
+// threading pass asks once per instruction of every function at start-up.
+inline constexpr uint8_t kInternalOperandCounts[] = {
+#define OP(name, operands, text) operands,
+#include "runtime/internal_ops.def"
+#undef OP
+};
+inline uint32_t internalOperandCount(InternalOp op, const uint32_t* operands) {
+  if (op == InternalOp::BrTable) return 2 + operands[1] + 1;
+  return kInternalOperandCounts[static_cast<uint32_t>(op)];
+}
 std::string_view internalOpName(InternalOp op);
 
 struct CompiledFunction {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -37,50 +38,42 @@ uint32_t targetOperand(InternalOp op) {
   }
 }
 
-void putAddress(std::vector<uint32_t>& out, const void* address) {
-  uint64_t bits = reinterpret_cast<uintptr_t>(address);
-  out.push_back(uint32_t(bits));
-  out.push_back(uint32_t(bits >> 32));
-}
-
 }  // namespace
 
 void threadCode(CompiledFunction& fn, HandlerTable handlers) {
+  // Start-up cost matters here (every function of every module passes
+  // through once): one pass writing words through a pointer into a buffer
+  // of the largest possible size, remembering where each old instruction
+  // went and which words are branch targets, then a pass over those alone.
   const std::vector<uint32_t>& in = fn.code;
-  // Old instruction start -> new index of its second address word.
-  std::vector<uint32_t> moved(in.size() + 1, 0);
-  std::vector<uint32_t> out;
-  out.reserve(in.size() + in.size() / 2 + 2);
+  // An instruction of 1 + n words becomes 2 + n, a SIMD one (n >= 2) 3 + n.
+  std::vector<uint32_t> out(2 * in.size() + 2);
+  std::unique_ptr<uint32_t[]> moved(new uint32_t[in.size() + 1]);  // old start -> new second address word
+  std::vector<uint32_t> targets;  // words of `out` holding old targets
+  uint32_t* w = out.data();
   for (size_t pc = 0; pc < in.size();) {
     auto op = static_cast<InternalOp>(in[pc]);
     uint32_t n = internalOperandCount(op, &in[pc + 1]);
-    moved[pc] = uint32_t(out.size() + 1);  // for a dropped op: where the next one starts
+    moved[pc] = uint32_t(w - out.data() + 1);  // for a dropped op: where the next one starts
     if (op == InternalOp::LoopHeader) {
       pc += 1;
       continue;
     }
-    putAddress(out, handlers[in[pc]]);
-    if (isSimd(op)) out.push_back(in[pc]);
-    out.insert(out.end(), in.begin() + pc + 1, in.begin() + pc + 1 + n);
-    pc += 1 + n;
-  }
-  moved[in.size()] = uint32_t(out.size() + 1);  // a branch to the very end (never taken: code ends in return)
-  // Second pass: branch targets, now that every start has moved.
-  for (size_t pc = 0, at = 0; pc < in.size();) {
-    auto op = static_cast<InternalOp>(in[pc]);
-    uint32_t n = internalOperandCount(op, &in[pc + 1]);
-    if (op == InternalOp::LoopHeader) {
-      pc += 1;
-      continue;
-    }
-    size_t operands = at + 2;  // first operand word in `out`
-    if (isSimd(op)) ++operands;
-    if (uint32_t t = targetOperand(op)) out[operands + t - 1] = moved[in[pc + t]];
+    uint64_t address = reinterpret_cast<uintptr_t>(handlers[in[pc]]);
+    *w++ = uint32_t(address);
+    *w++ = uint32_t(address >> 32);
+    if (isSimd(op)) *w++ = in[pc];
+    uint32_t operands = uint32_t(w - out.data());
+    for (uint32_t i = 1; i <= n; ++i) *w++ = in[pc + i];
+    if (uint32_t t = targetOperand(op)) targets.push_back(operands + t - 1);
     if (op == InternalOp::BrTable)
-      for (uint32_t i = 2; i < n; ++i) out[operands + i] = moved[in[pc + 1 + i]];
-    at = operands + n;
+      for (uint32_t i = 2; i < n; ++i) targets.push_back(operands + i);
     pc += 1 + n;
   }
+  moved[in.size()] = uint32_t(w - out.data() + 1);  // a branch to the very end (never taken: code ends in return)
+  for (uint32_t word : targets) out[word] = moved[out[word]];
+  out.resize(size_t(w - out.data()));
+  out.shrink_to_fit();
   fn.code = std::move(out);
   fn.threaded = true;
 }
