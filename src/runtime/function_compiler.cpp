@@ -697,10 +697,17 @@ class BodyCompiler {
     };
     const Producer& p = last_producer_;
     if (!emitting() || p.end != here() || p.dst_word == kNoPatch) return false;
-    // An i32 op that commutes may take the first op's result on either side.
-    if (code_[p.dst_word] == a && isCommutative(op) && a != b) std::swap(a, b);
+    // An op that commutes may take the first op's result on either side.
+    if (code_[p.dst_word] == a && (isCommutative(op) || op == O::F64Mul) && a != b) std::swap(a, b);
     if (code_[p.dst_word] != b || b < num_local_slots_ || a == b) return false;
     auto first = static_cast<O>(code_[p.dst_word - 1]);
+    if (first == O::F64Sqrt && op == O::F64Mul) {  // a * sqrt(x): nbody's d2 * sqrt(d2)
+      uint32_t x = code_[p.dst_word + 1];
+      code_.resize(p.dst_word - 1);
+      emit(O::F64MulSqrt, {dst, a, x});
+      dropLastProducer();
+      return true;
+    }
     // Every first op below has [dst][x][y]; read x and y only for those.
     auto has_two_operands = [&] { return p.end - p.dst_word == 3; };
     if (!has_two_operands()) return false;

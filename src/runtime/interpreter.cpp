@@ -439,6 +439,11 @@ op_F64MulSub: {
   writeSlot(SLOT(1), num::F64Sub(SLOT(2).f64, product));
   NEXT(4);
 }
+op_F64MulSqrt: {
+  double root = separatelyRounded(num::F64Sqrt(SLOT(3).f64));
+  writeSlot(SLOT(1), num::F64Mul(SLOT(2).f64, root));
+  NEXT(3);
+}
 op_I32AddAdd:
   writeSlot(SLOT(1), uint32_t(SLOT(2).i32 + (SLOT(3).i32 + SLOT(4).i32)));
   NEXT(4);

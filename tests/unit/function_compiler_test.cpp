@@ -237,6 +237,11 @@ TEST(FunctionCompilerTest, IntegerMultiplyAddFusesWithTheProductOnEitherSide) {
   EXPECT_EQ(compileOk(t).code, code({w(Op::I32MulAdd), 0, 0, 1, 2, w(Op::Return)}));
   TestModule u(fn({I32, I32, I32}, {I32}), {0x20, 0x01, 0x20, 0x02, 0x6C, 0x20, 0x00, 0x6A, 0x0B});
   EXPECT_EQ(compileOk(u).code, code({w(Op::I32MulAdd), 0, 0, 1, 2, w(Op::Return)}));
+  // f64: x * sqrt(y), and sqrt(y) * x (mul commutes).
+  TestModule s(fn({ValType::F64, ValType::F64}, {ValType::F64}), {0x20, 0x00, 0x20, 0x01, 0x9F, 0xA2, 0x0B});
+  EXPECT_EQ(compileOk(s).code, code({w(Op::F64MulSqrt), 0, 0, 1, w(Op::Return)}));
+  TestModule r(fn({ValType::F64, ValType::F64}, {ValType::F64}), {0x20, 0x01, 0x9F, 0x20, 0x00, 0xA2, 0x0B});
+  EXPECT_EQ(compileOk(r).code, code({w(Op::F64MulSqrt), 0, 0, 1, w(Op::Return)}));
   // Bitwise pairs take the same path: x | (y & z).
   TestModule o(fn({I32, I32, I32}, {I32}), {0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0x71, 0x72, 0x0B});
   EXPECT_EQ(compileOk(o).code, code({w(Op::I32OrAnd), 0, 0, 1, 2, w(Op::Return)}));

@@ -629,6 +629,7 @@ TEST_F(InterpreterTest, FusedPairsComputeBothOps) {
   // fp[0] = fp[0] - fp[1] * fp[2] (f64); fp[3] = fp[3] ^ rotl(fp[4], 8) (i32);
   // fp[5] = fp[5] + (fp[3] + fp[4]) wrapping. Each result overwrites an operand.
   Asm a;
+  a.emit(Op::F64MulSqrt, {1, 1, 2});    // 1.5 * sqrt(4) = 3: fp[0] below is 10 - 3 * 4
   a.emit(Op::F64MulSub, {0, 0, 1, 2});
   a.emit(Op::I32XorRotlImm, {3, 3, 4, 8});
   a.emit(Op::I32AddAdd, {5, 5, 3, 4});
@@ -648,7 +649,7 @@ TEST_F(InterpreterTest, FusedPairsComputeBothOps) {
   auto r = call(f, {Value::fromF64(10.0), Value::fromF64(1.5), Value::fromF64(4.0), Value::fromI32(0xFF),
                     Value::fromI32(0x81000001), Value::fromI32(0xFFFFFFFF)});
   ASSERT_TRUE(r.has_value());
-  EXPECT_EQ((*r)[0].f64, 4.0);
+  EXPECT_EQ((*r)[0].f64, -2.0);
   EXPECT_EQ((*r)[1].i32, 0xFFu ^ 0x181u);                         // rotl(0x81000001, 8) = 0x00000181
   EXPECT_EQ((*r)[2].i32, uint32_t(0xFFFFFFFFu + (0x17Eu + 0x81000001u)));  // wraps
   EXPECT_EQ((*r)[3].i32, uint32_t(0x81000001u + 0x81000001u * 0x17Eu));    // wraps
