@@ -16,7 +16,6 @@ struct CallFrame {
   const uint32_t* return_ip = nullptr;  // where the caller resumes
   Value* fp = nullptr;                  // the caller's frame pointer
   const FunctionInstance* func = nullptr;  // the caller
-  const uint32_t* code = nullptr;       // the caller's code (branch targets are relative to it)
 };
 
 struct ExecContext {

@@ -323,8 +323,9 @@ static Expect<void> run(Store* store_ptr, ExecContext* ctx_ptr, const FunctionIn
   Instance* instance = entry.instance;
   // `ip` points at the second word of the running instruction's handler
   // address (threaded_code.h), so ip[1] is its first operand.
-  const uint32_t* code = entry.code->code.data();
-  const uint32_t* ip = code + 1;
+  // Branch targets are relative to it (threaded_code.h), so the function's
+  // code start is needed only on entry.
+  const uint32_t* ip = entry.code->code.data() + 1;
   Value* fp = ctx.stack_top;
   uint8_t* mem_base = nullptr;
   uint64_t mem_size = 0;
@@ -571,40 +572,39 @@ op_LazyCompile: {
   if (size_t(ctx.stack_end - fp) < target.frame_size) [[unlikely]]
     return fail(ErrorCode::CallStackExhausted, "call stack exhausted");
   std::fill(fp + target.num_params, fp + target.num_locals, Value::zero());
-  code = target.code.data();
-  ip = code + 1;
+  ip = target.code.data() + 1;
   DISPATCH();
 }
 op_Br:
-  ip = code + ip[1];
+  ip += int32_t(ip[1]);
   DISPATCH();
 op_BrIf:
   if (SLOT(1).i32) {
-    ip = code + ip[2];
+    ip += int32_t(ip[2]);
     DISPATCH();
   }
   NEXT(2);
 op_BrLoop:
   if (!limitsAllow(ctx, trap)) [[unlikely]] goto trapped;
-  ip = code + ip[1];
+  ip += int32_t(ip[1]);
   DISPATCH();
 op_BrIfLoop:
   if (SLOT(1).i32) {
     if (!limitsAllow(ctx, trap)) [[unlikely]] goto trapped;
-    ip = code + ip[2];
+    ip += int32_t(ip[2]);
     DISPATCH();
   }
   NEXT(2);
 op_BrUnless:
   if (!SLOT(1).i32) {
-    ip = code + ip[2];
+    ip += int32_t(ip[2]);
     DISPATCH();
   }
   NEXT(2);
 #define BR_IF_I32(name, T, op)                                    \
   op_##name : {                                                   \
     if (T(SLOT(1).i32) op T(SLOT(2).i32)) {                       \
-      ip = code + ip[3];                                          \
+      ip += int32_t(ip[3]);                                       \
       DISPATCH();                                                 \
     }                                                             \
     NEXT(3);                                                      \
@@ -612,7 +612,7 @@ op_BrUnless:
   op_##name##Loop : {                                             \
     if (T(SLOT(1).i32) op T(SLOT(2).i32)) {                       \
       if (!limitsAllow(ctx, trap)) [[unlikely]] goto trapped;     \
-      ip = code + ip[3];                                          \
+      ip += int32_t(ip[3]);                                       \
       DISPATCH();                                                 \
     }                                                             \
     NEXT(3);                                                      \
@@ -631,7 +631,7 @@ op_BrUnless:
 #define BR_IF_I32_IMM(name, T, op)                                \
   op_##name : {                                                   \
     if (T(SLOT(1).i32) op T(ip[2])) {                             \
-      ip = code + ip[3];                                          \
+      ip += int32_t(ip[3]);                                       \
       DISPATCH();                                                 \
     }                                                             \
     NEXT(3);                                                      \
@@ -639,7 +639,7 @@ op_BrUnless:
   op_##name##Loop : {                                             \
     if (T(SLOT(1).i32) op T(ip[2])) {                             \
       if (!limitsAllow(ctx, trap)) [[unlikely]] goto trapped;     \
-      ip = code + ip[3];                                          \
+      ip += int32_t(ip[3]);                                       \
       DISPATCH();                                                 \
     }                                                             \
     NEXT(3);                                                      \
@@ -658,7 +658,7 @@ op_BrUnless:
 op_BrTable: {
   uint32_t index = SLOT(1).i32;
   uint32_t count = ip[2];
-  ip = code + ip[3 + std::min(index, count)];  // out of range takes the default (last)
+  ip += int32_t(ip[3 + std::min(index, count)]);  // out of range takes the default (last)
   DISPATCH();
 }
 op_LoopHeader:  // never in threaded code (threaded_code.cpp drops it)
@@ -726,7 +726,7 @@ call: {
   // left above it for any real stack, so the sum cannot overflow.
   if (callee_fp + target.frame_size > stack_end) [[unlikely]]
     return fail(ErrorCode::CallStackExhausted, "call stack exhausted");
-  *top++ = CallFrame{return_ip, fp, func, code};
+  *top++ = CallFrame{return_ip, fp, func};
   // Declared locals start at zero. Functions have few, so a plain loop: the
   // empty asm keeps gcc from turning it into a memset call, which cost about
   // 20 instructions and register spills per call (callgrind, fib.wasm 22).
@@ -736,8 +736,7 @@ call: {
   }
   fp = callee_fp;
   func = callee;
-  code = target.code.data();
-  ip = code + 1;
+  ip = target.code.data() + 1;
   if (instance != callee->instance) [[unlikely]] {
     instance = callee->instance;
     RELOAD_MEMORY();
@@ -751,7 +750,6 @@ op_Return: {
   ip = frame.return_ip;
   fp = frame.fp;
   func = frame.func;
-  code = frame.code;
   if (instance != func->instance) [[unlikely]] {
     instance = func->instance;
     RELOAD_MEMORY();

@@ -49,7 +49,7 @@ void threadCode(CompiledFunction& fn, HandlerTable handlers) {
   // An instruction of 1 + n words becomes 2 + n, a SIMD one (n >= 2) 3 + n.
   std::vector<uint32_t> out(2 * in.size() + 2);
   std::unique_ptr<uint32_t[]> moved(new uint32_t[in.size() + 1]);  // old start -> new second address word
-  std::vector<uint32_t> targets;  // words of `out` holding old targets
+  std::vector<std::pair<uint32_t, uint32_t>> targets;  // (word of `out` holding an old target, the branch's ip)
   uint32_t* w = out.data();
   for (size_t pc = 0; pc < in.size();) {
     auto op = static_cast<InternalOp>(in[pc]);
@@ -65,13 +65,14 @@ void threadCode(CompiledFunction& fn, HandlerTable handlers) {
     if (isSimd(op)) *w++ = in[pc];
     uint32_t operands = uint32_t(w - out.data());
     for (uint32_t i = 1; i <= n; ++i) *w++ = in[pc + i];
-    if (uint32_t t = targetOperand(op)) targets.push_back(operands + t - 1);
+    uint32_t branch_ip = operands - 1;  // no branch is a SIMD op
+    if (uint32_t t = targetOperand(op)) targets.emplace_back(operands + t - 1, branch_ip);
     if (op == InternalOp::BrTable)
-      for (uint32_t i = 2; i < n; ++i) targets.push_back(operands + i);
+      for (uint32_t i = 2; i < n; ++i) targets.emplace_back(operands + i, branch_ip);
     pc += 1 + n;
   }
   moved[in.size()] = uint32_t(w - out.data() + 1);  // a branch to the very end (never taken: code ends in return)
-  for (uint32_t word : targets) out[word] = moved[out[word]];
+  for (auto [word, branch_ip] : targets) out[word] = moved[out[word]] - branch_ip;  // two's complement distance
   out.resize(size_t(w - out.data()));
   out.shrink_to_fit();
   fn.code = std::move(out);
@@ -88,6 +89,7 @@ CompiledFunction unthreadCode(const CompiledFunction& fn, HandlerTable handlers)
   std::sort(by_address.begin(), by_address.end());
   const std::vector<uint32_t>& in = fn.code;
   std::vector<uint32_t> moved(in.size() + 2, 0);  // new index of second address word -> old start
+  std::vector<uint32_t> ips;                       // old start -> the instruction's ip in `in`
   std::vector<uint32_t> out;
   for (size_t at = 0; at + 1 < in.size();) {
     uintptr_t address = uintptr_t(in[at]) | uintptr_t(in[at + 1]) << 32;
@@ -96,6 +98,8 @@ CompiledFunction unthreadCode(const CompiledFunction& fn, HandlerTable handlers)
     size_t operands = at + 2;
     if (op < uint32_t(InternalOp::Count_) && isSimd(InternalOp(op))) op = in[operands++];
     moved[at + 1] = uint32_t(out.size());
+    ips.resize(out.size() + 1);
+    ips[out.size()] = uint32_t(at + 1);
     out.push_back(op);
     if (op >= uint32_t(InternalOp::Count_)) break;  // not a handler: stop (disassemble shows a bad op)
     uint32_t n = operands + 1 < in.size() ? internalOperandCount(InternalOp(op), &in[operands]) : 0;
@@ -107,7 +111,12 @@ CompiledFunction unthreadCode(const CompiledFunction& fn, HandlerTable handlers)
     auto op = static_cast<InternalOp>(out[pc]);
     if (out[pc] >= uint32_t(InternalOp::Count_)) break;
     uint32_t n = internalOperandCount(op, &out[pc + 1]);
-    auto old = [&](uint32_t t) { return t < moved.size() ? moved[t] : t; };
+    // Relative to the branch's ip (its second address word) back to absolute.
+    uint32_t branch_ip = ips[pc];
+    auto old = [&](uint32_t t) {
+      uint32_t at = branch_ip + t;
+      return at < moved.size() ? moved[at] : at;
+    };
     if (uint32_t t = targetOperand(op)) out[pc + t] = old(out[pc + t]);
     if (op == InternalOp::BrTable)
       for (uint32_t i = 2; i < n; ++i) out[pc + 1 + i] = old(out[pc + 1 + i]);
