@@ -352,10 +352,16 @@ class BodyCompiler {
       return;
     }
     last_instr_start_ = here();
+    instr_starts_.push_back(here());
     code_.push_back(static_cast<uint32_t>(op));
     for (uint32_t word : operands) code_.push_back(word);  // cheaper than a range insert at start-up
   }
   uint32_t here() const { return uint32_t(code_.size()); }
+  // Removes the code from `size` on (instructions a peephole replaces).
+  void truncateCode(uint32_t size) {
+    code_.resize(size);
+    while (!instr_starts_.empty() && instr_starts_.back() >= size) instr_starts_.pop_back();
+  }
   // The current position, noted as a branch target (see emit's Move2).
   uint32_t markLabel() {
     label_ = here();
@@ -490,6 +496,41 @@ class BodyCompiler {
     }
     code_[last_instr_start_] = uint32_t(loop);
     return true;
+  }
+
+  // "i32.add x, c" (or sub) of a counter just before the back edge that
+  // tests it, with no label between: one op that steps and branches
+  // (internal_ops.def: I32AddImm<branch>), a dispatch less per iteration of
+  // most counted loops. `word` is the branch's target word; returns where
+  // it is now.
+  uint32_t fuseIncrement(uint32_t word) {
+    using O = InternalOp;
+    uint32_t s = last_instr_start_;
+    if (instr_starts_.size() < 2 || instr_starts_.back() != s || label_ == s) return word;
+    uint32_t a = instr_starts_[instr_starts_.size() - 2];
+    auto step = static_cast<O>(code_[a]);
+    if (s - a != 4 || (step != O::I32AddImm && step != O::I32SubImm)) return word;
+    uint32_t x = code_[a + 1];
+    if (code_[a + 2] != x || code_[s + 1] != x) return word;
+    uint32_t c = step == O::I32SubImm ? 0u - code_[a + 3] : code_[a + 3];
+    O fused = O::Count_;
+    switch (static_cast<O>(code_[s])) {
+      case O::BrIfLoop: fused = O::I32AddImmBrIfLoop; break;
+#define WARDEN_INC_CASE(name)         \
+  case O::name##Loop:                 \
+    fused = O::I32AddImm##name##Loop; \
+    break;
+      WARDEN_CMP_BRANCH_OPS(WARDEN_INC_CASE)
+#undef WARDEN_INC_CASE
+      default: return word;
+    }
+    std::vector<uint32_t> rest(code_.begin() + s + 2, code_.end());  // the branch's operands after x
+    truncateCode(a);
+    if (rest.size() == 1)
+      emit(fused, {x, c, rest[0]});
+    else
+      emit(fused, {x, c, rest[0], rest[1]});
+    return lastWord();
   }
 
   // A conditional jump on fp[cond]; returns the word that receives the target.
@@ -703,7 +744,7 @@ class BodyCompiler {
     auto first = static_cast<O>(code_[p.dst_word - 1]);
     if (first == O::F64Sqrt && op == O::F64Mul) {  // a * sqrt(x): nbody's d2 * sqrt(d2)
       uint32_t x = code_[p.dst_word + 1];
-      code_.resize(p.dst_word - 1);
+      truncateCode(p.dst_word - 1);
       emit(O::F64MulSqrt, {dst, a, x});
       dropLastProducer();
       return true;
@@ -713,14 +754,14 @@ class BodyCompiler {
     if (!has_two_operands()) return false;
     uint32_t x = code_[p.dst_word + 1], y = code_[p.dst_word + 2];
     if (first == O::I32XorImm && y == 0xFFFFFFFFu && op == O::I32And) {  // a & (x ^ -1)
-      code_.resize(p.dst_word - 1);
+      truncateCode(p.dst_word - 1);
       emit(O::I32AndNot, {dst, a, x});
       dropLastProducer();
       return true;
     }
     for (const Pair& pair : kPairs) {
       if (pair.first != first || pair.second != op) continue;
-      code_.resize(p.dst_word - 1);
+      truncateCode(p.dst_word - 1);
       emit(pair.fused, {dst, a, x, y});
       // The pair replaces the first op (a load before it may still fuse
       // with a store: storeReadModifyWrite).
@@ -751,7 +792,7 @@ class BodyCompiler {
     O fused = op == O::F64Add ? (add_imm ? O::F64AddLoadAddImm : O::F64AddLoad)
             : op == O::F64Sub ? (add_imm ? O::F64SubLoadAddImm : O::F64SubLoad)
                               : (add_imm ? O::F64MulLoadAddImm : O::F64MulLoad);
-    code_.resize(p.dst_word - 1);
+    truncateCode(p.dst_word - 1);
     dropLastProducer();
     if (add_imm)
       emit(fused, {dst, a, x, y, offset});
@@ -775,11 +816,11 @@ class BodyCompiler {
     auto prev = static_cast<O>(code_[p.dst_word - 1]);
     uint32_t k1 = code_[p.dst_word + 2];
     if (prev == O::I32RotlImm && just == O::I32XorRotlImm) {
-      code_.resize(p.dst_word - 1);
+      truncateCode(p.dst_word - 1);
       emit(O::I32Rotl2Xor, {dst, x, k1, k});
     } else if (prev == O::I32Rotl2Xor) {
       uint32_t k2 = code_[p.dst_word + 3];
-      code_.resize(p.dst_word - 1);
+      truncateCode(p.dst_word - 1);
       emit(just == O::I32XorRotlImm ? O::I32Rotl3Xor : O::I32Rotl2XorShrU, {dst, x, k1, k2, k});
     } else {
       return;
@@ -798,7 +839,7 @@ class BodyCompiler {
         code_[p.dst_word - 1] != uint32_t(InternalOp::Const32))
       return std::nullopt;
     uint32_t value = code_[p.dst_word + 1];
-    code_.resize(p.dst_word - 1);
+    truncateCode(p.dst_word - 1);
     dropLastProducer();
     return value;
   }
@@ -829,7 +870,7 @@ class BodyCompiler {
     if (code_[add_start] == uint32_t(InternalOp::I32AddImm) || sub) {
       uint32_t imm = code_[add.dst_word + 2];
       FusedAddress f{FusedAddress::AddImm, code_[add.dst_word + 1], sub ? 0u - imm : imm, 0};
-      code_.resize(add_start);
+      truncateCode(add_start);
       dropLastProducer();
       return f;
     }
@@ -840,14 +881,14 @@ class BodyCompiler {
       uint32_t shifted = code_[shl.dst_word];
       if (shifted >= num_local_slots_ && (x == shifted) != (y == shifted)) {
         FusedAddress f{FusedAddress::Indexed, x == shifted ? y : x, code_[shl.dst_word + 1], code_[shl.dst_word + 2]};
-        code_.resize(shl.dst_word - 1);
+        truncateCode(shl.dst_word - 1);
         dropLastProducer();
         dropLastProducer();
         return f;
       }
     }
     // A plain sum of two values: an indexed access with shift 0.
-    code_.resize(add_start);
+    truncateCode(add_start);
     dropLastProducer();
     return FusedAddress{FusedAddress::Indexed, x, y, 0};
   }
@@ -918,7 +959,7 @@ class BodyCompiler {
       default: return false;
     }
     if (cut != load.dst_word - 1) dropLastProducer();  // the mul, below
-    code_.resize(cut);
+    truncateCode(cut);
     dropLastProducer();  // the op
     dropLastProducer();  // the load
     if (fused == O::F64MulAddMem || fused == O::F64MulSubMem)
@@ -942,7 +983,7 @@ class BodyCompiler {
     uint32_t cut = op.dst_word - 1;
     bool product = productJustBefore(before_last_producer_, cut, rest[0], addr, rest);
     if (product) cut = before_last_producer_.dst_word - 1;
-    code_.resize(cut);
+    truncateCode(cut);
     dropLastProducer();
     if (product) {
       dropLastProducer();
@@ -988,7 +1029,7 @@ class BodyCompiler {
         code_[p.dst_word - 1] != uint32_t(InternalOp::Const64))
       return std::nullopt;
     uint64_t value = uint64_t(code_[p.dst_word + 1]) | uint64_t(code_[p.dst_word + 2]) << 32;
-    code_.resize(p.dst_word - 1);
+    truncateCode(p.dst_word - 1);
     dropLastProducer();
     return value;
   }
@@ -1134,6 +1175,7 @@ class BodyCompiler {
       if (target->kind == FrameKind::Loop) {
         bool checks = makeLoopBranch();
         target->loop_check_needed |= !checks;
+        if (checks) word = fuseIncrement(word);
         patch(word, target->loop_target + (checks ? 1 : 0));
       }
       else
@@ -1182,7 +1224,7 @@ class BodyCompiler {
   void emitBrTable(const std::vector<uint32_t>& depths, uint32_t index_slot, uint32_t h) {
     emit(InternalOp::BrTable, {index_slot, uint32_t(depths.size() - 1)});
     uint32_t first_entry = here();
-    code_.resize(code_.size() + depths.size(), 0);
+    code_.resize(code_.size() + depths.size(), 0);  // the br_table target words (no new instruction)
     std::vector<uint32_t> stubs(frames_.size(), kNoPatch);
     for (size_t i = 0; i < depths.size(); ++i) {
       uint32_t word = first_entry + uint32_t(i);
@@ -1790,6 +1832,7 @@ class BodyCompiler {
   std::vector<ControlFrame> frames_;
   uint32_t max_slots_ = 0;            // highest operand-stack slot count reached
   uint32_t last_instr_start_ = 0;       // code index of the last emitted opcode word
+  std::vector<uint32_t> instr_starts_;  // every instruction's start, in order (truncateCode keeps it exact)
 
   std::vector<uint32_t> code_;
   CompiledFunction out_;

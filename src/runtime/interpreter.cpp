@@ -588,6 +588,16 @@ op_BrLoop:
   if (!limitsAllow(ctx, trap)) [[unlikely]] goto trapped;
   ip += int32_t(ip[1]);
   DISPATCH();
+op_I32AddImmBrIfLoop: {
+  uint32_t stepped = SLOT(1).i32 + ip[2];
+  writeSlot(SLOT(1), stepped);
+  if (stepped) {
+    if (!limitsAllow(ctx, trap)) [[unlikely]] goto trapped;
+    ip += int32_t(ip[3]);
+    DISPATCH();
+  }
+  NEXT(3);
+}
 op_BrIfLoop:
   if (SLOT(1).i32) {
     if (!limitsAllow(ctx, trap)) [[unlikely]] goto trapped;
@@ -616,6 +626,16 @@ op_BrUnless:
       DISPATCH();                                                 \
     }                                                             \
     NEXT(3);                                                      \
+  }                                                               \
+  op_I32AddImm##name##Loop : {                                    \
+    uint32_t stepped = SLOT(1).i32 + ip[2];                       \
+    writeSlot(SLOT(1), stepped);                                  \
+    if (T(stepped) op T(SLOT(3).i32)) {                           \
+      if (!limitsAllow(ctx, trap)) [[unlikely]] goto trapped;     \
+      ip += int32_t(ip[4]);                                       \
+      DISPATCH();                                                 \
+    }                                                             \
+    NEXT(4);                                                      \
   }
   BR_IF_I32(BrIfI32Eq, uint32_t, ==)
   BR_IF_I32(BrIfI32Ne, uint32_t, !=)
@@ -643,6 +663,16 @@ op_BrUnless:
       DISPATCH();                                                 \
     }                                                             \
     NEXT(3);                                                      \
+  }                                                               \
+  op_I32AddImm##name##Loop : {                                    \
+    uint32_t stepped = SLOT(1).i32 + ip[2];                       \
+    writeSlot(SLOT(1), stepped);                                  \
+    if (T(stepped) op T(ip[3])) {                                 \
+      if (!limitsAllow(ctx, trap)) [[unlikely]] goto trapped;     \
+      ip += int32_t(ip[4]);                                       \
+      DISPATCH();                                                 \
+    }                                                             \
+    NEXT(4);                                                      \
   }
   BR_IF_I32_IMM(BrIfI32EqImm, uint32_t, ==)
   BR_IF_I32_IMM(BrIfI32NeImm, uint32_t, !=)

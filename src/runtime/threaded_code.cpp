@@ -26,6 +26,11 @@ uint32_t targetOperand(InternalOp op) {
     case O::BrIf:
     case O::BrIfLoop:
     case O::BrUnless: return 2;
+    case O::I32AddImmBrIfLoop: return 3;
+#define WARDEN_INC_CASE(name) case O::I32AddImm##name##Loop:
+    WARDEN_CMP_BRANCH_OPS(WARDEN_INC_CASE)
+#undef WARDEN_INC_CASE
+      return 4;
 #define WARDEN_LOOP_CASE(name) case O::name##Loop:
     WARDEN_CMP_BRANCH_OPS(WARDEN_LOOP_CASE)
 #undef WARDEN_LOOP_CASE

@@ -267,6 +267,22 @@ TEST(FunctionCompilerTest, XoredRotationsOfOneValueFoldIntoOneOp) {
   EXPECT_EQ(compileOk(v).code, code({w(Op::I32AndNot), 0, 0, 1, w(Op::Return)}));
 }
 
+TEST(FunctionCompilerTest, CounterStepBeforeItsBackEdgeJoinsTheBranch) {
+  // (func (param i32) (loop local.get 0 i32.const 4 i32.add local.tee 0 i32.const 256 i32.ne br_if 0))
+  TestModule t(fn({I32}, {}), {0x03, 0x40, 0x20, 0x00, 0x41, 0x04, 0x6A, 0x22, 0x00, 0x41, 0x80, 0x02, 0x47,
+                               0x0D, 0x00, 0x0B, 0x0B});
+  EXPECT_EQ(compileOk(t).code, code({w(Op::LoopHeader), w(Op::I32AddImmBrIfI32NeImmLoop), 0, 4, 256, 1, w(Op::Return)}));
+  // Counting down with br_if on the counter itself: i -= 1 becomes + 0xFFFFFFFF.
+  // (func (param i32) (loop local.get 0 i32.const 1 i32.sub local.tee 0 br_if 0))
+  TestModule d(fn({I32}, {}), {0x03, 0x40, 0x20, 0x00, 0x41, 0x01, 0x6B, 0x22, 0x00, 0x0D, 0x00, 0x0B, 0x0B});
+  EXPECT_EQ(compileOk(d).code, code({w(Op::LoopHeader), w(Op::I32AddImmBrIfLoop), 0, 0xFFFFFFFFu, 1, w(Op::Return)}));
+  // A block ends between the step and the branch (a label): they stay apart.
+  // (func (param i32) (loop (block local.get 0 i32.const 1 i32.sub local.set 0) local.get 0 br_if 0))
+  TestModule l(fn({I32}, {}), {0x03, 0x40, 0x02, 0x40, 0x20, 0x00, 0x41, 0x01, 0x6B, 0x21, 0x00, 0x0B,
+                               0x20, 0x00, 0x0D, 0x00, 0x0B, 0x0B});
+  EXPECT_EQ(compileOk(l).code, code({w(Op::LoopHeader), w(Op::I32SubImm), 0, 0, 1, w(Op::BrIfLoop), 0, 1, w(Op::Return)}));
+}
+
 TEST(FunctionCompilerTest, CompareWithConstantThenBranchFuses) {
   // (func (param i32) (loop local.get 0 i32.const 10 i32.lt_s br_if 0)
   //   (if (i32.ge_u (local.get 0) (i32.const 3)) (then nop)))

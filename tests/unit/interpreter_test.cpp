@@ -725,6 +725,21 @@ TEST_F(InterpreterTest, BackEdgeBranchesMeterFuelLikeTheLoopCheck) {
     store_.setFuel(std::nullopt);
     EXPECT_EQ(callI32(f, {10}), 0u);
   }
+  // The counter step joined with the branch: same count, same fuel.
+  Asm c;
+  uint32_t top = c.emit(Op::LoopHeader);
+  c.emit(Op::I32AddImmBrIfI32LtUImmLoop, {0, 3, 30, top});  // i += 3 while i < 30
+  c.emit(Op::Return);
+  uint32_t stepper = addFunction(i32s(1, 1), 0, 1, c.code);
+  store_.setFuel(10);  // the call and 9 taken back edges (3, 6, ..., 27)
+  EXPECT_EQ(callI32(stepper, {0}), 30u);
+  EXPECT_EQ(store_.fuelRemaining(), 0u);
+  store_.setFuel(std::nullopt);
+  Asm d;
+  uint32_t down = d.emit(Op::LoopHeader);
+  d.emit(Op::I32AddImmBrIfLoop, {0, 0xFFFFFFFFu, down});  // i -= 1 while i != 0
+  d.emit(Op::Return);
+  EXPECT_EQ(callI32(addFunction(i32s(1, 1), 0, 1, d.code), {1000}), 0u);
   // An unconditional back edge: stopped by fuel, then the store runs again.
   Asm b;
   uint32_t spin = b.emit(Op::LoopCheck);
