@@ -37,10 +37,12 @@ def op_names(runtime_dir):
     # "#define WARDEN_IMM_OP(name) OP(name##Imm, ...)".
     lists = {m.group(1): re.findall(r"X\((\w+)\)", m.group(2))
              for m in re.finditer(r"#define (WARDEN_\w+_OPS)\(X\)((?:.*\\\n)*.*)", text)}
-    suffixes = dict(re.findall(r"#define (WARDEN_\w+_OP)\(name\) OP\(name##(\w+),", text))
+    # "#define WARDEN_X_OP(name) OP(name##Loop, ..." or OP(I32AddImm##name##Loop, ...
+    templates = dict(re.findall(r"#define (WARDEN_\w+_OP)\(name\) OP\(([\w#]+),", text))
     for line in text.splitlines():
         if m := re.match(r"(WARDEN_\w+_OPS)\((WARDEN_\w+_OP)\)$", line):
-            names += [n + suffixes[m.group(2)] for n in lists[m.group(1)]]
+            template = templates[m.group(2)]
+            names += [re.sub(r"\bname\b", n, template).replace("##", "") for n in lists[m.group(1)]]
         elif line.startswith('#include "runtime/numeric_ops.def"'):
             names += re.findall(r"^NUMERIC\((\w+),", (runtime_dir / "numeric_ops.def").read_text(), re.M)
         elif line.startswith('#include "runtime/simd_ops.def"'):

@@ -575,68 +575,55 @@ op_LazyCompile: {
   ip = target.code.data() + 1;
   DISPATCH();
 }
+// Taking a branch; a back edge checks limits first (it stands in for the
+// loop's LoopCheck).
+#define TAKE_BRANCH(word)       \
+  do {                          \
+    ip += int32_t(ip[word]);    \
+    DISPATCH();                 \
+  } while (0)
+#define TAKE_BACK_EDGE(word)                                  \
+  do {                                                        \
+    if (!limitsAllow(ctx, trap)) [[unlikely]] goto trapped;   \
+    TAKE_BRANCH(word);                                        \
+  } while (0)
 op_Br:
-  ip += int32_t(ip[1]);
-  DISPATCH();
+  TAKE_BRANCH(1);
 op_BrIf:
-  if (SLOT(1).i32) {
-    ip += int32_t(ip[2]);
-    DISPATCH();
-  }
+  if (SLOT(1).i32) TAKE_BRANCH(2);
   NEXT(2);
 op_BrLoop:
-  if (!limitsAllow(ctx, trap)) [[unlikely]] goto trapped;
-  ip += int32_t(ip[1]);
-  DISPATCH();
+  TAKE_BACK_EDGE(1);
 op_I32AddImmBrIfLoop: {
   uint32_t stepped = SLOT(1).i32 + ip[2];
   writeSlot(SLOT(1), stepped);
-  if (stepped) {
-    if (!limitsAllow(ctx, trap)) [[unlikely]] goto trapped;
-    ip += int32_t(ip[3]);
-    DISPATCH();
-  }
+  if (stepped) TAKE_BACK_EDGE(3);
   NEXT(3);
 }
 op_BrIfLoop:
-  if (SLOT(1).i32) {
-    if (!limitsAllow(ctx, trap)) [[unlikely]] goto trapped;
-    ip += int32_t(ip[2]);
-    DISPATCH();
-  }
+  if (SLOT(1).i32) TAKE_BACK_EDGE(2);
   NEXT(2);
 op_BrUnless:
-  if (!SLOT(1).i32) {
-    ip += int32_t(ip[2]);
-    DISPATCH();
-  }
+  if (!SLOT(1).i32) TAKE_BRANCH(2);
   NEXT(2);
-#define BR_IF_I32(name, T, op)                                    \
-  op_##name : {                                                   \
-    if (T(SLOT(1).i32) op T(SLOT(2).i32)) {                       \
-      ip += int32_t(ip[3]);                                       \
-      DISPATCH();                                                 \
-    }                                                             \
-    NEXT(3);                                                      \
-  }                                                               \
-  op_##name##Loop : {                                             \
-    if (T(SLOT(1).i32) op T(SLOT(2).i32)) {                       \
-      if (!limitsAllow(ctx, trap)) [[unlikely]] goto trapped;     \
-      ip += int32_t(ip[3]);                                       \
-      DISPATCH();                                                 \
-    }                                                             \
-    NEXT(3);                                                      \
-  }                                                               \
-  op_I32AddImm##name##Loop : {                                    \
-    uint32_t stepped = SLOT(1).i32 + ip[2];                       \
-    writeSlot(SLOT(1), stepped);                                  \
-    if (T(stepped) op T(SLOT(3).i32)) {                           \
-      if (!limitsAllow(ctx, trap)) [[unlikely]] goto trapped;     \
-      ip += int32_t(ip[4]);                                       \
-      DISPATCH();                                                 \
-    }                                                             \
-    NEXT(4);                                                      \
+// A compare-and-branch, its back-edge form and its counter-stepping form
+// (internal_ops.def); `right` reads the right operand at word 2 (a slot or
+// an immediate), `stepped_right` the same at word 3.
+#define BR_IF_I32_FAMILY(name, T, op, right, stepped_right)  \
+  op_##name:                                                 \
+  if (T(SLOT(1).i32) op T(right)) TAKE_BRANCH(3);            \
+  NEXT(3);                                                   \
+  op_##name##Loop:                                           \
+  if (T(SLOT(1).i32) op T(right)) TAKE_BACK_EDGE(3);         \
+  NEXT(3);                                                   \
+  op_I32AddImm##name##Loop : {                               \
+    uint32_t stepped = SLOT(1).i32 + ip[2];                  \
+    writeSlot(SLOT(1), stepped);                             \
+    if (T(stepped) op T(stepped_right)) TAKE_BACK_EDGE(4);   \
+    NEXT(4);                                                 \
   }
+#define BR_IF_I32(name, T, op) BR_IF_I32_FAMILY(name, T, op, SLOT(2).i32, SLOT(3).i32)
+#define BR_IF_I32_IMM(name, T, op) BR_IF_I32_FAMILY(name, T, op, ip[2], ip[3])
   BR_IF_I32(BrIfI32Eq, uint32_t, ==)
   BR_IF_I32(BrIfI32Ne, uint32_t, !=)
   BR_IF_I32(BrIfI32LtS, int32_t, <)
@@ -647,33 +634,6 @@ op_BrUnless:
   BR_IF_I32(BrIfI32LeU, uint32_t, <=)
   BR_IF_I32(BrIfI32GeS, int32_t, >=)
   BR_IF_I32(BrIfI32GeU, uint32_t, >=)
-#undef BR_IF_I32
-#define BR_IF_I32_IMM(name, T, op)                                \
-  op_##name : {                                                   \
-    if (T(SLOT(1).i32) op T(ip[2])) {                             \
-      ip += int32_t(ip[3]);                                       \
-      DISPATCH();                                                 \
-    }                                                             \
-    NEXT(3);                                                      \
-  }                                                               \
-  op_##name##Loop : {                                             \
-    if (T(SLOT(1).i32) op T(ip[2])) {                             \
-      if (!limitsAllow(ctx, trap)) [[unlikely]] goto trapped;     \
-      ip += int32_t(ip[3]);                                       \
-      DISPATCH();                                                 \
-    }                                                             \
-    NEXT(3);                                                      \
-  }                                                               \
-  op_I32AddImm##name##Loop : {                                    \
-    uint32_t stepped = SLOT(1).i32 + ip[2];                       \
-    writeSlot(SLOT(1), stepped);                                  \
-    if (T(stepped) op T(ip[3])) {                                 \
-      if (!limitsAllow(ctx, trap)) [[unlikely]] goto trapped;     \
-      ip += int32_t(ip[4]);                                       \
-      DISPATCH();                                                 \
-    }                                                             \
-    NEXT(4);                                                      \
-  }
   BR_IF_I32_IMM(BrIfI32EqImm, uint32_t, ==)
   BR_IF_I32_IMM(BrIfI32NeImm, uint32_t, !=)
   BR_IF_I32_IMM(BrIfI32LtSImm, int32_t, <)
@@ -684,7 +644,9 @@ op_BrUnless:
   BR_IF_I32_IMM(BrIfI32LeUImm, uint32_t, <=)
   BR_IF_I32_IMM(BrIfI32GeSImm, int32_t, >=)
   BR_IF_I32_IMM(BrIfI32GeUImm, uint32_t, >=)
+#undef BR_IF_I32
 #undef BR_IF_I32_IMM
+#undef BR_IF_I32_FAMILY
 op_BrTable: {
   uint32_t index = SLOT(1).i32;
   uint32_t count = ip[2];
@@ -957,6 +919,8 @@ trapped:
 
 #undef RELOAD_MEMORY
 #undef REBASE_FRAMES
+#undef TAKE_BRANCH
+#undef TAKE_BACK_EDGE
 #undef DISPATCH
 #undef NEXT
 #undef TRAP
