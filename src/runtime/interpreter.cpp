@@ -502,6 +502,11 @@ op_I32Rotl2XorShrU: {
 op_Move:
   SLOT(1) = SLOT(2);
   NEXT(2);
+op_Move3:
+  SLOT(1) = SLOT(2);
+  SLOT(3) = SLOT(4);
+  SLOT(5) = SLOT(6);
+  NEXT(6);
 op_Move2:
   SLOT(1) = SLOT(2);
   SLOT(3) = SLOT(4);

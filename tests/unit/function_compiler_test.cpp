@@ -116,7 +116,8 @@ TEST(FunctionCompilerTest, ReturnOfSwappedLocalsCopiesThemOutFirst) {
   // (func (param i32 i32) (result i32 i32) local.get 1 local.get 0)
   TestModule t(fn({I32, I32}, {I32, I32}), {0x20, 0x01, 0x20, 0x00, 0x0B});
   CompiledFunction f = compileOk(t);
-  EXPECT_EQ(f.code, code({w(Op::Move2), 2, 1, 3, 0, w(Op::Move2), 0, 2, 1, 3, w(Op::Return)}));
+  // Four moves in a row: a Move3 and a Move, in order.
+  EXPECT_EQ(f.code, code({w(Op::Move3), 2, 1, 3, 0, 0, 2, w(Op::Move), 1, 3, w(Op::Return)}));
 }
 
 TEST(FunctionCompilerTest, CompareThenBranchFuses) {

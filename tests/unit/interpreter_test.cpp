@@ -640,8 +640,7 @@ TEST_F(InterpreterTest, FusedPairsComputeBothOps) {
   a.emit(Op::Move, {1, 3});
   a.emit(Op::Move, {2, 5});
   a.emit(Op::Move, {3, 4});
-  a.emit(Op::Move2, {4, 6, 5, 7});
-  a.emit(Op::Move, {6, 8});
+  a.emit(Op::Move3, {4, 6, 5, 7, 6, 8});  // in order: the first move reads fp[6] before the third writes it
   a.emit(Op::Return);
   FuncType type{{ValType::F64, ValType::F64, ValType::F64, ValType::I32, ValType::I32, ValType::I32},
                 {ValType::F64, ValType::I32, ValType::I32, ValType::I32, ValType::I32, ValType::I32, ValType::I32}};
