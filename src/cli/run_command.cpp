@@ -139,7 +139,8 @@ int runWasiCommand(const RunOptions& options) {
   Expect<std::unique_ptr<wasi::WasiContext>> context = wasi::WasiContext::create(std::move(*config));
   if (!context) return wardenError(context.error());
   Linker linker;
-  if (auto defined = wasi::defineWasi(linker, store, **context); !defined) return wardenError(defined.error());
+  if (auto defined = wasi::defineWasi(linker, store, **context, module->get()); !defined)
+    return wardenError(defined.error());
 
   wasi::LimitLabels labels{options.timeout.value_or(""), options.max_memory.value_or(""),
                            options.max_output.value_or(""), options.max_write.value_or("")};

@@ -14,13 +14,20 @@ FuncType typeOf(const WasiFunction& f) {
   return type;
 }
 
+bool imports(const Module& module, std::string_view name) {
+  for (const Import& imp : module.imports)
+    if (imp.kind == ExternKind::Func && imp.module == "wasi_snapshot_preview1" && imp.name == name) return true;
+  return false;
+}
+
 }  // namespace
 
-Expect<void> defineWasi(Linker& linker, Store& store, WasiContext& context) {
+Expect<void> defineWasi(Linker& linker, Store& store, WasiContext& context, const Module* for_module) {
   const std::array families = {argsClockProcFunctions(), fdIoFunctions(), fdStatFunctions(),
                                pathFunctions(),          pollFunctions(), sockFunctions()};
   for (std::span<const WasiFunction> family : families) {
     for (const WasiFunction& f : family) {
+      if (for_module && !imports(*for_module, f.name)) continue;
       // Two pointers (the table entries are static): small enough for
       // std::function to hold without a heap allocation per function.
       const WasiFunction* entry = &f;

@@ -257,6 +257,22 @@ TEST_F(WasiFunctionsTest, ReaddirListsWithCookies) {
   EXPECT_EQ(u32At(kOutAt), 0u);
 }
 
+TEST_F(WasiFunctionsTest, DefiningForAModuleDefinesOnlyWhatItImports) {
+  makeContext();
+  Module module;
+  module.imports.push_back(Import{"wasi_snapshot_preview1", "fd_write", ExternKind::Func, 0, {}, {}, {}});
+  module.imports.push_back(Import{"env", "fd_read", ExternKind::Func, 0, {}, {}, {}});
+  Linker linker;
+  ASSERT_TRUE(defineWasi(linker, store_, *ctx_, &module));
+  EXPECT_TRUE(linker.lookup("wasi_snapshot_preview1", "fd_write"));
+  EXPECT_FALSE(linker.lookup("wasi_snapshot_preview1", "fd_read"));  // imported from another module name
+  EXPECT_FALSE(linker.lookup("wasi_snapshot_preview1", "path_open"));
+  Linker all;
+  ASSERT_TRUE(defineWasi(all, store_, *ctx_));
+  EXPECT_TRUE(all.lookup("wasi_snapshot_preview1", "fd_read"));
+  EXPECT_TRUE(all.lookup("wasi_snapshot_preview1", "path_open"));
+}
+
 TEST_F(WasiFunctionsTest, SocketsAreAbsentByDefault) {
   makeContext();
   EXPECT_EQ(call("sock_shutdown", {9, 3}), Errno::Badf);
