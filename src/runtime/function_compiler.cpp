@@ -975,6 +975,27 @@ class BodyCompiler {
     return true;
   }
 
+  // "p += c" on a local just before an i32.load through p (C's `*++p`, the
+  // partition loops of quicksort): one op that steps p and loads
+  // (internal_ops.def: I32LoadStep). The step is the instruction just
+  // before, with no label between (a local.set/tee that retargeted it emits
+  // nothing).
+  bool loadAfterStep(uint32_t dst, uint32_t addr, uint32_t offset) {
+    using O = InternalOp;
+    uint32_t start = instr_starts_.empty() ? kNoPatch : instr_starts_.back();
+    if (!emitting() || start == kNoPatch || here() != start + 4 || label_ == here() || addr >= num_local_slots_)
+      return false;
+    auto step = static_cast<O>(code_[start]);
+    if ((step != O::I32AddImm && step != O::I32SubImm) || code_[start + 1] != addr || code_[start + 2] != addr)
+      return false;
+    uint32_t c = step == O::I32SubImm ? 0u - code_[start + 3] : code_[start + 3];
+    truncateCode(start);
+    last_producer_ = before_last_producer_ = third_last_producer_ = {};
+    emit(O::I32LoadStep, {dst, addr, c, offset});
+    noteProducer();
+    return true;
+  }
+
   // The same when the load and the add already became one F64AddLoad
   // (emitLoadOperand): "F64AddLoad v a addr off ; f64.store addr v off" is
   // m = a + m, and m + x * y when a was a product computed just before.
@@ -1476,6 +1497,7 @@ class BodyCompiler {
       uint32_t dst = slot(h - 1), addr = operandSlot(h - 1);
       WARDEN_TRY(pop(ValType::I32));
       push(access.type);
+      if (access.op == InternalOp::I32Load && loadAfterStep(dst, addr, offset)) return {};
       FusedAddress a = takeAddress(addr);
       switch (a.kind) {
         case FusedAddress::AddImm: emit(fusedForm(access.op, a.kind), {dst, a.base, a.imm_or_index, offset}); break;

@@ -887,6 +887,12 @@ op_ElemDrop:
   RMW(I32AddImmMem, uint32_t, 3, m + ip[3])
 #undef RMW
 
+op_I32LoadStep: {
+  uint32_t p = SLOT(2).i32 + ip[3];
+  writeSlot(SLOT(2), p);
+  writeSlot(SLOT(1), loadAs<uint32_t, uint32_t>(mem_base + (uint64_t(p) + ip[4])));  // unchecked, as loads
+  NEXT(4);
+}
 op_MemorySize:
   SLOT(1) = Value::fromI32(uint32_t(mem_size / kPageSize));
   NEXT(1);

@@ -284,6 +284,18 @@ TEST(FunctionCompilerTest, CounterStepBeforeItsBackEdgeJoinsTheBranch) {
   EXPECT_EQ(compileOk(l).code, code({w(Op::LoopHeader), w(Op::I32SubImm), 0, 0, 1, w(Op::BrIfLoop), 0, 1, w(Op::Return)}));
 }
 
+TEST(FunctionCompilerTest, StepOfAPointerJoinsTheLoadThroughIt) {
+  // (func (param i32) (result i32) local.get 0 i32.const 4 i32.add local.tee 0 i32.load offset=8)
+  TestModule t(fn({I32}, {I32}), {0x20, 0x00, 0x41, 0x04, 0x6A, 0x22, 0x00, 0x28, 0x02, 0x08, 0x0B});
+  t.module.memories.push_back(MemoryType{});
+  EXPECT_EQ(compileOk(t).code, code({w(Op::I32LoadStep), 0, 0, 4, 8, w(Op::Return)}));
+  // A load through another local does not take the step.
+  // (func (param i32 i32) (result i32) local.get 0 i32.const 4 i32.add local.set 0 local.get 1 i32.load)
+  TestModule u(fn({I32, I32}, {I32}), {0x20, 0x00, 0x41, 0x04, 0x6A, 0x21, 0x00, 0x20, 0x01, 0x28, 0x02, 0x00, 0x0B});
+  u.module.memories.push_back(MemoryType{});
+  EXPECT_EQ(compileOk(u).code, code({w(Op::I32AddImm), 0, 0, 4, w(Op::I32Load), 0, 1, 0, w(Op::Return)}));
+}
+
 TEST(FunctionCompilerTest, CompareWithConstantThenBranchFuses) {
   // (func (param i32) (loop local.get 0 i32.const 10 i32.lt_s br_if 0)
   //   (if (i32.ge_u (local.get 0) (i32.const 3)) (then nop)))

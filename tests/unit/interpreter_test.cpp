@@ -751,6 +751,26 @@ TEST_F(InterpreterTest, BackEdgeBranchesMeterFuelLikeTheLoopCheck) {
   expectContextClean();
 }
 
+TEST_F(InterpreterTest, LoadStepAdvancesThePointerThenLoads) {
+  MemoryInstance* mem = addMemory(1, 1);
+  for (uint32_t i = 0; i < 8; ++i) std::memcpy(mem->base + 4 * i, &i, 4);
+  // f(p) = (*(p += 8) [offset 4], p)
+  Asm a;
+  a.emit(Op::I32LoadStep, {1, 0, 8, 4});
+  a.emit(Op::Move2, {2, 0, 0, 1});
+  a.emit(Op::Move, {1, 2});
+  a.emit(Op::Return);
+  uint32_t f = addFunction(i32s(1, 2), 1, 3, a.code);
+  auto r = call(f, {Value::fromI32(4)});
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ((*r)[0].i32, 4u);   // the word at 4 + 8 + 4 = 16
+  EXPECT_EQ((*r)[1].i32, 12u);  // p stepped
+  auto oob = call(f, {Value::fromI32(65528)});
+  ASSERT_FALSE(oob.has_value());
+  EXPECT_EQ(oob.error().code(), ErrorCode::MemoryOutOfBounds);
+  expectContextClean();
+}
+
 TEST_F(InterpreterTest, F64OpsWithAMemoryOperand) {
   MemoryInstance* mem = addMemory(1, 1);
   double three = 3.0, half = 0.5;
