@@ -713,9 +713,10 @@ class BodyCompiler {
     if (!imm && immediateForm64(sig.op) != InternalOp::Count_) imm64 = takeConstant64(b);
     if (imm)
       emit(immediateForm(sig.op), {dst, a, *imm});
-    else if (imm64)
-      emit(immediateForm64(sig.op), {dst, a, uint32_t(*imm64), uint32_t(*imm64 >> 32)});
-    else if (!emitFusedPair(sig.op, dst, a, b) && !emitLoadOperand(sig.op, dst, a, b))
+    else if (imm64) {
+      if (!loadTimesConstant(sig.op, dst, a, *imm64))
+        emit(immediateForm64(sig.op), {dst, a, uint32_t(*imm64), uint32_t(*imm64 >> 32)});
+    } else if (!emitFusedPair(sig.op, dst, a, b) && !emitLoadOperand(sig.op, dst, a, b))
       emit(sig.op, {dst, a, b});
     noteProducer();
     return {};
@@ -804,6 +805,21 @@ class BodyCompiler {
       emit(fused, {dst, a, x, y, offset});
     else
       emit(fused, {dst, a, x, y});
+    return true;
+  }
+
+  // "f64.load t ; f64.const c ; f64.mul" (the constant already taken as an
+  // immediate) as one op: nbody.wasm's position update "x += dt * vx".
+  bool loadTimesConstant(InternalOp op, uint32_t dst, uint32_t a, uint64_t imm) {
+    using O = InternalOp;
+    const Producer& p = last_producer_;
+    if (op != O::F64Mul || !emitting() || p.end != here() || p.dst_word == kNoPatch ||
+        code_[p.dst_word - 1] != uint32_t(O::F64Load) || code_[p.dst_word] != a || a < num_local_slots_)
+      return false;
+    uint32_t addr = code_[p.dst_word + 1], offset = code_[p.dst_word + 2];
+    truncateCode(p.dst_word - 1);
+    dropLastProducer();
+    emit(O::F64MulImmLoad, {dst, addr, offset, uint32_t(imm), uint32_t(imm >> 32)});
     return true;
   }
 

@@ -470,6 +470,11 @@ op_I32AndXor:
 op_I32XorAnd:
   writeSlot(SLOT(1), uint32_t(SLOT(2).i32 ^ (SLOT(3).i32 & SLOT(4).i32)));
   NEXT(4);
+op_F64MulImmLoad: {
+  double m = loadAs<double, double>(mem_base + (uint64_t(SLOT(2).i32) + ip[3]));  // unchecked, as loads
+  writeSlot(SLOT(1), num::F64Mul(m, std::bit_cast<double>(uint64_t(ip[4]) | uint64_t(ip[5]) << 32)));
+  NEXT(5);
+}
 op_I32MulAdd:
   writeSlot(SLOT(1), uint32_t(SLOT(2).i32 + SLOT(3).i32 * SLOT(4).i32));
   NEXT(4);

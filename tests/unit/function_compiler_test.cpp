@@ -212,6 +212,10 @@ TEST(FunctionCompilerTest, LoadedRightOperandOfF64OpsBecomesAMemoryOperand) {
   TestModule u(fn({I32, ValType::F64}, {ValType::F64}), {0x20, 0x00, 0x2B, 0x03, 0x00, 0x20, 0x01, 0xA2, 0x0B});
   u.module.memories.push_back(MemoryType{});
   EXPECT_EQ(compileOk(u).code, code({w(Op::F64MulLoad), 0, 1, 0, 0, w(Op::Return)}));
+  // m[p] * 2.0: the constant is an immediate of the same op.
+  TestModule c(fn({I32}, {ValType::F64}), {0x20, 0x00, 0x2B, 0x03, 0x00, 0x44, 0, 0, 0, 0, 0, 0, 0, 0x40, 0xA2, 0x0B});
+  c.module.memories.push_back(MemoryType{});
+  EXPECT_EQ(compileOk(c).code, code({w(Op::F64MulImmLoad), 0, 0, 0, 0, 0x40000000u, w(Op::Return)}));
   // m[p] - x: sub does not commute; the load stays apart.
   TestModule v(fn({I32, ValType::F64}, {ValType::F64}), {0x20, 0x00, 0x2B, 0x03, 0x00, 0x20, 0x01, 0xA1, 0x0B});
   v.module.memories.push_back(MemoryType{});

@@ -784,12 +784,13 @@ TEST_F(InterpreterTest, F64OpsWithAMemoryOperand) {
   a.emit(Op::F64AddLoadAddImm, {3, 1, 0, 0xFFFFFFF0u, 40});  // u32(p - 16) + 40 = 40
   a.emit(Op::F64MulLoadAddImm, {3, 3, 0, 0xFFFFFFF0u, 40});  // u32(p - 16) + 40 = p + 24: m[40]
   a.emit(Op::F64SubLoad, {3, 3, 0, 24});                        // minus m[p + 24] = m[40]
+  a.emit(Op::F64MulImmLoad, {2, 0, 8, 0, 0x40000000u});         // overwrites fp[2]: m[24] * 2.0 (see below)
   a.emit(Op::Move2, {0, 2, 1, 3});
   a.emit(Op::Return);
   uint32_t f = addFunction(FuncType{{ValType::I32, ValType::F64}, {ValType::F64, ValType::F64}}, 2, 4, a.code);
   auto r = call(f, {Value::fromI32(16), Value::fromF64(1.0)});
   ASSERT_TRUE(r.has_value());
-  EXPECT_EQ((*r)[0].f64, ((1.0 + 3.0) - 0.5) * 3.0);
+  EXPECT_EQ((*r)[0].f64, 3.0 * 2.0);
   EXPECT_EQ((*r)[1].f64, (1.0 + 0.5) * 0.5 - 0.5);
   auto oob = call(f, {Value::fromI32(65530), Value::fromF64(1.0)});
   ASSERT_FALSE(oob.has_value());
