@@ -8,8 +8,9 @@
 namespace warden {
 
 ExecContext::ExecContext(uint64_t stack_slots, uint32_t max_depth) : max_call_depth(max_depth) {
-  // Reserve the whole value stack; the OS commits pages only as they are touched.
-  size_t bytes = stack_slots * sizeof(Value);
+  // Reserve the whole value stack; the OS commits pages only as they are
+  // touched. kStackSlack more slots lie past stack_end.
+  size_t bytes = (stack_slots + kStackSlack) * sizeof(Value);
   void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) throw std::bad_alloc();
   stack_base = static_cast<Value*>(p);
@@ -21,7 +22,7 @@ ExecContext::ExecContext(uint64_t stack_slots, uint32_t max_depth) : max_call_de
 }
 
 ExecContext::~ExecContext() {
-  if (stack_base) munmap(stack_base, (stack_end - stack_base) * sizeof(Value));
+  if (stack_base) munmap(stack_base, (stack_end - stack_base + kStackSlack) * sizeof(Value));
 }
 
 }  // namespace warden

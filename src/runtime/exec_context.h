@@ -25,6 +25,9 @@ struct ExecContext {
   ExecContext& operator=(const ExecContext&) = delete;
 
   // The value stack: reserved address space, committed by the OS on touch.
+  // kStackSlack slots past stack_end may be written (never read) by a call
+  // that zeroes its declared locals two at a time.
+  static constexpr size_t kStackSlack = 2;
   Value* stack_base = nullptr;
   Value* stack_end = nullptr;
   Value* stack_top = nullptr;   // first free slot for a new (nested) invocation

@@ -729,12 +729,24 @@ call: {
   if (callee_fp + target.frame_size > stack_end) [[unlikely]]
     return fail(ErrorCode::CallStackExhausted, "call stack exhausted");
   *top++ = CallFrame{return_ip, fp, func};
-  // Declared locals start at zero. Functions have few, so a plain loop: the
-  // empty asm keeps gcc from turning it into a memset call, which cost about
-  // 20 instructions and register spills per call (callgrind, fib.wasm 22).
-  for (Value *local = callee_fp + target.num_params, *end = callee_fp + target.num_locals; local < end; ++local) {
-    asm("" : "+r"(local));
-    *local = Value::zero();
+  // Declared locals start at zero. Most functions declare at most two: two
+  // stores, whatever the count (slots past the locals are the callee's
+  // operand stack, unused yet, or the value stack's slack: exec_context.h).
+  // More go through a plain loop: the empty asm keeps gcc from turning it
+  // into a memset call, which cost about 20 instructions and register
+  // spills per call (callgrind, fib.wasm 22).
+  {
+    Value* local = callee_fp + target.num_params;
+    Value* end = callee_fp + target.num_locals;
+    if (end - local <= 2) [[likely]] {
+      local[0] = Value::zero();
+      local[1] = Value::zero();
+    } else {
+      for (; local < end; ++local) {
+        asm("" : "+r"(local));
+        *local = Value::zero();
+      }
+    }
   }
   fp = callee_fp;
   func = callee;

@@ -269,6 +269,32 @@ TEST_F(InterpreterTest, CallsWithMultipleResults) {
   expectContextClean();
 }
 
+TEST_F(InterpreterTest, DeclaredLocalsStartAtZeroWhateverTheCallerLeftThere) {
+  // sum(x) with `n` declared locals returns x + their sum (always x); each
+  // is called from a function that first fills the slots above its own
+  // frame with garbage (a call to `dirty`, whose frame lies there).
+  Asm dirty;
+  for (uint32_t s = 1; s < 6; ++s) dirty.emit(Op::Const32, {s, 0xDEAD});
+  dirty.emit(Op::Return);
+  uint32_t f_dirty = addFunction(i32s(1, 1), 5, 6, dirty.code);
+  for (uint32_t n : {1u, 2u, 3u, 5u}) {
+    Asm sum;
+    for (uint32_t i = 1; i <= n; ++i) sum.emit(Op::I32Add, {0, 0, i});
+    sum.emit(Op::Return);
+    uint32_t f_sum = addFunction(i32s(1, 1), n, 1 + n, sum.code);
+    Asm caller;
+    caller.emit(Op::Move, {1, 0});
+    caller.emit(Op::Call, {f_dirty, 1});
+    caller.emit(Op::Move, {1, 0});
+    caller.emit(Op::Call, {f_sum, 1});
+    caller.emit(Op::Move, {0, 1});
+    caller.emit(Op::Return);
+    uint32_t f_caller = addFunction(i32s(1, 1), 0, 2, caller.code);
+    EXPECT_EQ(callI32(f_caller, {7}), 7u) << n << " declared locals";
+  }
+  expectContextClean();
+}
+
 TEST_F(InterpreterTest, RecursiveFibonacci) {
   uint32_t self = nextIndex();
   Asm a;
