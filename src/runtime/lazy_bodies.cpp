@@ -16,6 +16,10 @@ LazyBodies::LazyBodies(const Module& module, const DecodeLimits& limits)
     CompiledFunction& stub = stubs_[i];
     stub.code = {static_cast<uint32_t>(InternalOp::LazyCompile)};
     stub.type_index = module.functions[i];
+    // Its parameters as the real code has them, and no declared locals: a
+    // call zeroes slots from num_params on (two at least), which must not
+    // touch the arguments.
+    stub.num_params = stub.num_locals = stub.frame_size = slotCount(module.types[stub.type_index].params);
     stub.defined_index = i;
     stub.lazy_stub = true;
     threadForInterpreter(stub);

@@ -68,6 +68,32 @@ TEST(LazyBodies, CompilesOnFirstCallOnly) {
   EXPECT_EQ((*module)->lazy->compiledCount(), 2u);
 }
 
+// (module
+//   (func $sub (param i32 i32) (result i32) (i32.sub (local.get 0) (local.get 1)))
+//   (func (export "run") (result i32) (call $sub (i32.const 10) (i32.const 3))))
+const uint8_t kCallWithArguments[] = {
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+  0x01, 0x0b, 0x02, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f, 0x60, 0x00, 0x01, 0x7f,
+  0x03, 0x03, 0x02, 0x00, 0x01,
+  0x07, 0x07, 0x01, 0x03, 'r', 'u', 'n', 0x00, 0x01,
+  0x0a, 0x12, 0x02, 0x07, 0x00, 0x20, 0x00, 0x20, 0x01, 0x6b, 0x0b,
+  0x08, 0x00, 0x41, 0x0a, 0x41, 0x03, 0x10, 0x00, 0x0b,
+};
+
+TEST(LazyBodies, ACallThroughAStubKeepsItsArguments) {
+  // The first call of $sub enters its stub, which compiles it: the call
+  // sequence must not touch the arguments already in the callee's frame.
+  Engine engine;
+  auto module = compileModuleLazily(engine, kCallWithArguments);
+  ASSERT_TRUE(module) << module.error().message();
+  Store store(engine);
+  auto instance = Linker().instantiate(store, *module);
+  ASSERT_TRUE(instance) << instance.error().message();
+  auto run = callExport(store, **instance, "run");
+  ASSERT_TRUE(run) << run.error().message();
+  EXPECT_EQ((*run)[0].i32, 7);
+}
+
 TEST(LazyBodies, InvalidBodyFailsWhenCalledAndNothingRuns) {
   Engine engine;
   auto module = compileModuleLazily(engine, kModule);
