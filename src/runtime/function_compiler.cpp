@@ -183,7 +183,6 @@ class BodyCompiler {
       if (reader_.atEnd()) return decodeError(ErrorCode::UnexpectedEnd, "body ends inside a block");
       instr_offset_ = reader_.offset();
       if (!keep_producers_) {
-        third_last_producer_ = before_last_producer_;
         before_last_producer_ = last_producer_;
         last_producer_ = producer_;
       }
@@ -847,7 +846,7 @@ class BodyCompiler {
     } else {
       return;
     }
-    last_producer_ = before_last_producer_ = third_last_producer_ = {};  // the chain's start is not tracked
+    last_producer_ = before_last_producer_ = {};  // the chain's start is not tracked
   }
 
   // The value of the Const32 just emitted into `slot` (then removed from the
@@ -920,8 +919,7 @@ class BodyCompiler {
   // still sees what really precedes it.
   void dropLastProducer() {
     last_producer_ = before_last_producer_;
-    before_last_producer_ = third_last_producer_;
-    third_last_producer_ = {};
+    before_last_producer_ = {};
   }
 
   // "load t ; op ; store" to the same address slot and offset, where the
@@ -948,17 +946,13 @@ class BodyCompiler {
     uint32_t a = code_[op.dst_word + 1], b = code_[op.dst_word + 2];
     O fused = O::Count_;
     std::array<uint32_t, 2> rest{};  // the operands other than t
-    uint32_t cut = load.dst_word - 1;  // where the fused instructions start
     switch (kind) {
-      case O::F64Add:
+      // (An f64 add never gets here: emitLoadOperand made it an F64AddLoad,
+      // which storeAddedLoad above takes.)
       case O::I32Add:  // commutative: t may be either operand
         if ((a == t) == (b == t)) return false;
-        fused = kind == O::F64Add ? O::F64AddMem : O::I32AddMem;
+        fused = O::I32AddMem;
         rest[0] = a == t ? b : a;
-        if (fused == O::F64AddMem && productJustBefore(third_last_producer_, load.dst_word - 1, rest[0], addr, rest)) {
-          fused = O::F64MulAddMem;
-          cut = third_last_producer_.dst_word - 1;
-        }
         break;
       case O::F64Sub:
         if (a != t || b == t) return false;
@@ -980,8 +974,7 @@ class BodyCompiler {
       }
       default: return false;
     }
-    if (cut != load.dst_word - 1) dropLastProducer();  // the mul, below
-    truncateCode(cut);
+    truncateCode(load.dst_word - 1);
     dropLastProducer();  // the op
     dropLastProducer();  // the load
     if (fused == O::F64MulAddMem || fused == O::F64MulSubMem)
@@ -1006,7 +999,7 @@ class BodyCompiler {
       return false;
     uint32_t c = step == O::I32SubImm ? 0u - code_[start + 3] : code_[start + 3];
     truncateCode(start);
-    last_producer_ = before_last_producer_ = third_last_producer_ = {};
+    last_producer_ = before_last_producer_ = {};
     emit(O::I32LoadStep, {dst, addr, c, offset});
     noteProducer();
     return true;
@@ -1038,9 +1031,9 @@ class BodyCompiler {
   }
 
   // Whether `mul`, an f64.mul into stack temporary `u`, ends right at `start`
-  // (where the load begins): then "m = u + m" is m + x * y and the mul goes
-  // too (its operands, read before the load wrote t, still hold the same
-  // values). On success `rest` holds x and y; the caller removes the mul.
+  // (where the F64AddLoad begins): then "m = u + m" is m + x * y and the mul
+  // goes too (its operands still hold the values it read). On success
+  // `rest` holds x and y; the caller removes the mul.
   // nbody.wasm: "b[j].vx += dx * mi".
   bool productJustBefore(const Producer& mul, uint32_t start, uint32_t u, uint32_t addr,
                          std::array<uint32_t, 2>& rest) {
@@ -1870,7 +1863,6 @@ class BodyCompiler {
   Producer producer_;                 // set by the instruction just lowered, if it produced the top
   Producer last_producer_;            // the previous instruction's, seen by local.set/tee
   Producer before_last_producer_;     // the one before that (indexed addresses)
-  Producer third_last_producer_;      // and before that (a product added into memory)
   bool keep_producers_ = false;       // the instruction emitted nothing: keep the two above
   uint32_t label_ = UINT32_MAX;       // the last code position a branch targets
   std::vector<ControlFrame> frames_;
