@@ -131,7 +131,7 @@ int runWasiCommand(const RunOptions& options) {
   Expect<std::vector<uint8_t>> bytes = readFileBytes(options.file);
   if (!bytes) return wardenError(bytes.error());
   Engine engine;
-  Expect<std::shared_ptr<const Module>> module = compileModule(engine, *bytes);
+  Expect<std::shared_ptr<const Module>> module = compileModule(engine, std::move(*bytes));
   if (!module) return wardenError(module.error());
 
   Store store(engine);

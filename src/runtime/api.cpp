@@ -20,14 +20,22 @@ uint32_t Engine::internType(const FuncType& type) {
   return type_ids_.emplace(type, uint32_t(type_ids_.size())).first->second;
 }
 
-Expect<std::shared_ptr<const Module>> compileModule(Engine&, std::span<const uint8_t> bytes) {
-  Module module = WARDEN_TRY(decodeModule(bytes));
+Expect<std::shared_ptr<const Module>> compileModule(Engine&, std::vector<uint8_t>&& bytes) {
+  Module module = WARDEN_TRY(decodeModule(std::move(bytes)));
   WARDEN_TRY(validateAndCompile(module));
   return std::make_shared<const Module>(std::move(module));
 }
 
-Expect<std::shared_ptr<const Module>> compileModuleLazily(Engine&, std::span<const uint8_t> bytes) {
-  Module module = WARDEN_TRY(decodeModule(bytes));
+Expect<std::shared_ptr<const Module>> compileModule(Engine& engine, std::span<const uint8_t> bytes) {
+  return compileModule(engine, std::vector<uint8_t>(bytes.begin(), bytes.end()));
+}
+
+Expect<std::shared_ptr<const Module>> compileModuleLazily(Engine& engine, std::span<const uint8_t> bytes) {
+  return compileModuleLazily(engine, std::vector<uint8_t>(bytes.begin(), bytes.end()));
+}
+
+Expect<std::shared_ptr<const Module>> compileModuleLazily(Engine&, std::vector<uint8_t>&& bytes) {
+  Module module = WARDEN_TRY(decodeModule(std::move(bytes)));
   WARDEN_TRY(validateStructure(module));
   module.lazy = std::make_shared<LazyBodies>(module, DecodeLimits{});
   return std::make_shared<const Module>(std::move(module));

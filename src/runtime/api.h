@@ -59,15 +59,18 @@ class Engine {
   std::map<FuncType, uint32_t, TypeLess> type_ids_;
 };
 
-// Decodes and validates `bytes` (copied) into a module whose functions are
+// Decodes and validates `bytes` into a module whose functions are
 // translated to internal code. Nothing runs that did not pass here.
 Expect<std::shared_ptr<const Module>> compileModule(Engine& engine, std::span<const uint8_t> bytes);
+// The same, taking the buffer over instead of copying it.
+Expect<std::shared_ptr<const Module>> compileModule(Engine& engine, std::vector<uint8_t>&& bytes);
 // Decodes the module and validates all but its function bodies, which are
 // validated and compiled on their first call (lazy_bodies.h). Only for bytes
 // that passed compileModule before — e.g. the module a snapshot was made
 // from, matched by its digest — since an invalid body is found only when
 // called.
 Expect<std::shared_ptr<const Module>> compileModuleLazily(Engine& engine, std::span<const uint8_t> bytes);
+Expect<std::shared_ptr<const Module>> compileModuleLazily(Engine& engine, std::vector<uint8_t>&& bytes);
 // Decodes and validates only (for `warden validate`).
 Expect<void> validateModule(std::span<const uint8_t> bytes);
 

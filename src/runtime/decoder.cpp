@@ -634,13 +634,18 @@ class ModuleDecoder {
 
 }  // namespace
 
-Expect<Module> decodeModule(std::span<const uint8_t> bytes, const DecodeLimits& limits) {
+Expect<Module> decodeModule(std::vector<uint8_t>&& bytes, const DecodeLimits& limits) {
   if (bytes.size() > UINT32_MAX) return fail(ErrorCode::ImplementationLimit, "module larger than 4 GiB");
   Module module;
-  module.bytes.assign(bytes.begin(), bytes.end());
+  module.bytes = std::move(bytes);
   ModuleDecoder decoder(module, limits);
   WARDEN_TRY(decoder.decode());
   return module;
+}
+
+Expect<Module> decodeModule(std::span<const uint8_t> bytes, const DecodeLimits& limits) {
+  if (bytes.size() > UINT32_MAX) return fail(ErrorCode::ImplementationLimit, "module larger than 4 GiB");
+  return decodeModule(std::vector<uint8_t>(bytes.begin(), bytes.end()), limits);
 }
 
 }  // namespace warden

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include "runtime/error.h"
 #include "runtime/module.h"
@@ -28,5 +29,8 @@ struct DecodeLimits {
 };
 
 Expect<Module> decodeModule(std::span<const uint8_t> bytes, const DecodeLimits& limits = {});
+// The same, taking the buffer over instead of copying it (a module file read
+// whole: no second copy of what may be tens of megabytes).
+Expect<Module> decodeModule(std::vector<uint8_t>&& bytes, const DecodeLimits& limits = {});
 
 }  // namespace warden

@@ -106,10 +106,10 @@ Expect<std::unique_ptr<PythonRuntime>> PythonRuntime::create(Engine& engine, Pyt
                                                    "make it again with `warden snapshot create`",
                                                    runtime->options_.snapshot_file)));
     // The bytes are the ones validated in full when the snapshot was made.
-    runtime->module_ = WARDEN_TRY(compileModuleLazily(engine, bytes));
+    runtime->module_ = WARDEN_TRY(compileModuleLazily(engine, std::move(bytes)));
     WARDEN_TRY(runtime->warmUp());
   } else {
-    runtime->module_ = WARDEN_TRY(compileModule(engine, bytes));
+    runtime->module_ = WARDEN_TRY(compileModule(engine, std::move(bytes)));
     WARDEN_TRY(runtime->makeSnapshot(digest));
   }
   if (runtime->options_.pool_size > 0) {
