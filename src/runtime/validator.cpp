@@ -24,10 +24,12 @@ Error inContext(const Error& e, std::string_view where) {
   return Error(e.code(), fmt::format("{}, {}", where, e.detail()));
 }
 
-template <typename T>
-Expect<T> withContext(Expect<T> result, std::string_view where) {
+// The place is formatted only on failure: a module's thousands of items
+// validate without building a string each.
+template <typename T, typename... Args>
+Expect<T> withContext(Expect<T> result, fmt::format_string<Args...> where, Args&&... args) {
   if (result) return result;
-  return std::unexpected(inContext(result.error(), where));
+  return std::unexpected(inContext(result.error(), fmt::format(where, std::forward<Args>(args)...)));
 }
 
 std::string atByte(uint32_t offset) { return fmt::format("at byte 0x{:x}", offset); }
@@ -59,8 +61,7 @@ class ModuleValidator {
 
   Expect<void> checkFunctionTypes() const {
     for (size_t i = 0; i < m_.functions.size(); ++i) {
-      WARDEN_TRY(withContext(checkTypeIndex(m_.functions[i]),
-                             fmt::format("function {}", m_.num_imported_funcs + i)));
+      WARDEN_TRY(withContext(checkTypeIndex(m_.functions[i]), "function {}", m_.num_imported_funcs + i));
     }
     return {};
   }
@@ -68,11 +69,11 @@ class ModuleValidator {
   Expect<void> checkImports() const {
     for (size_t i = 0; i < m_.imports.size(); ++i) {
       const Import& imp = m_.imports[i];
-      std::string where = fmt::format("import {} \"{}\" \"{}\"", i, imp.module, imp.name);
+      constexpr const char* where = "import {} \"{}\" \"{}\"";
       switch (imp.kind) {
-        case ExternKind::Func: WARDEN_TRY(withContext(checkTypeIndex(imp.func_type), where)); break;
-        case ExternKind::Table: WARDEN_TRY(withContext(checkTableType(imp.table), where)); break;
-        case ExternKind::Memory: WARDEN_TRY(withContext(checkMemoryType(imp.memory), where)); break;
+        case ExternKind::Func: WARDEN_TRY(withContext(checkTypeIndex(imp.func_type), where, i, imp.module, imp.name)); break;
+        case ExternKind::Table: WARDEN_TRY(withContext(checkTableType(imp.table), where, i, imp.module, imp.name)); break;
+        case ExternKind::Memory: WARDEN_TRY(withContext(checkMemoryType(imp.memory), where, i, imp.module, imp.name)); break;
         case ExternKind::Global: break;  // any value type decoded is valid
       }
     }
@@ -101,15 +102,14 @@ class ModuleValidator {
 
   Expect<void> checkTables() const {
     for (size_t i = 0; i < m_.tables.size(); ++i) {
-      WARDEN_TRY(withContext(checkTableType(m_.tables[i]), fmt::format("table {}", m_.num_imported_tables + i)));
+      WARDEN_TRY(withContext(checkTableType(m_.tables[i]), "table {}", m_.num_imported_tables + i));
     }
     return {};
   }
 
   Expect<void> checkMemories() const {
     for (size_t i = 0; i < m_.memories.size(); ++i) {
-      WARDEN_TRY(withContext(checkMemoryType(m_.memories[i]),
-                             fmt::format("memory {}", m_.num_imported_memories + i)));
+      WARDEN_TRY(withContext(checkMemoryType(m_.memories[i]), "memory {}", m_.num_imported_memories + i));
     }
     if (m_.numMemories() > 1) return fail(ErrorCode::MultipleMemories, fmt::format("{} memories", m_.numMemories()));
     return {};
@@ -160,8 +160,7 @@ class ModuleValidator {
   Expect<void> checkGlobals() const {
     for (size_t i = 0; i < m_.globals.size(); ++i) {
       const Global& g = m_.globals[i];
-      WARDEN_TRY(withContext(checkConstExpr(g.init, g.type.type),
-                             fmt::format("global {}", m_.num_imported_globals + i)));
+      WARDEN_TRY(withContext(checkConstExpr(g.init, g.type.type), "global {}", m_.num_imported_globals + i));
     }
     return {};
   }
@@ -183,7 +182,7 @@ class ModuleValidator {
 
   Expect<void> checkElems() const {
     for (size_t i = 0; i < m_.elems.size(); ++i) {
-      WARDEN_TRY(withContext(checkElem(m_.elems[i]), fmt::format("element segment {}", i)));
+      WARDEN_TRY(withContext(checkElem(m_.elems[i]), "element segment {}", i));
     }
     return {};
   }
@@ -202,7 +201,7 @@ class ModuleValidator {
                   fmt::format("data count {}, {} segments", *m_.data_count, m_.datas.size()));
     }
     for (size_t i = 0; i < m_.datas.size(); ++i) {
-      WARDEN_TRY(withContext(checkData(m_.datas[i]), fmt::format("data segment {}", i)));
+      WARDEN_TRY(withContext(checkData(m_.datas[i]), "data segment {}", i));
     }
     return {};
   }
