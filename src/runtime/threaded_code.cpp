@@ -52,14 +52,15 @@ void threadCode(CompiledFunction& fn, HandlerTable handlers) {
   // went and which words are branch targets, then a pass over those alone.
   const std::vector<uint32_t>& in = fn.code;
   // An instruction of 1 + n words becomes 2 + n, a SIMD one (n >= 2) 3 + n.
-  std::vector<uint32_t> out(2 * in.size() + 2);
+  // Sized for the worst case, uninitialised; copied out at its real length.
+  std::unique_ptr<uint32_t[]> out(new uint32_t[2 * in.size() + 2]);
   std::unique_ptr<uint32_t[]> moved(new uint32_t[in.size() + 1]);  // old start -> new second address word
   std::vector<std::pair<uint32_t, uint32_t>> targets;  // (word of `out` holding an old target, the branch's ip)
-  uint32_t* w = out.data();
+  uint32_t* w = out.get();
   for (size_t pc = 0; pc < in.size();) {
     auto op = static_cast<InternalOp>(in[pc]);
     uint32_t n = internalOperandCount(op, &in[pc + 1]);
-    moved[pc] = uint32_t(w - out.data() + 1);  // for a dropped op: where the next one starts
+    moved[pc] = uint32_t(w - out.get() + 1);  // for a dropped op: where the next one starts
     if (op == InternalOp::LoopHeader) {
       pc += 1;
       continue;
@@ -68,7 +69,7 @@ void threadCode(CompiledFunction& fn, HandlerTable handlers) {
     *w++ = uint32_t(address);
     *w++ = uint32_t(address >> 32);
     if (isSimd(op)) *w++ = in[pc];
-    uint32_t operands = uint32_t(w - out.data());
+    uint32_t operands = uint32_t(w - out.get());
     for (uint32_t i = 1; i <= n; ++i) *w++ = in[pc + i];
     uint32_t branch_ip = operands - 1;  // no branch is a SIMD op
     if (uint32_t t = targetOperand(op)) targets.emplace_back(operands + t - 1, branch_ip);
@@ -76,11 +77,9 @@ void threadCode(CompiledFunction& fn, HandlerTable handlers) {
       for (uint32_t i = 2; i < n; ++i) targets.emplace_back(operands + i, branch_ip);
     pc += 1 + n;
   }
-  moved[in.size()] = uint32_t(w - out.data() + 1);  // a branch to the very end (never taken: code ends in return)
+  moved[in.size()] = uint32_t(w - out.get() + 1);  // a branch to the very end (never taken: code ends in return)
   for (auto [word, branch_ip] : targets) out[word] = moved[out[word]] - branch_ip;  // two's complement distance
-  out.resize(size_t(w - out.data()));
-  out.shrink_to_fit();
-  fn.code = std::move(out);
+  fn.code.assign(out.get(), w);
   fn.threaded = true;
 }
 

@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -23,22 +22,29 @@ namespace {
 
 Error hostError(std::string detail) { return Error(ErrorCode::HostError, std::move(detail)); }
 
-struct FileCloser {
-  void operator()(std::FILE* f) const { std::fclose(f); }
-};
-
+// open/fstat/read rather than stdio: one read of the exact size, no FILE
+// buffer (a tenth of `warden run hello.wasm`'s time in main went to reading).
 template <typename Buffer>
 Expect<Buffer> readWhole(const std::string& path, uint64_t max_bytes) {
-  std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
-  if (!file) return std::unexpected(hostError(fmt::format("cannot open {}: {}", path, std::strerror(errno))));
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::unexpected(hostError(fmt::format("cannot open {}: {}", path, std::strerror(errno))));
+  struct FdCloser {
+    int fd;
+    ~FdCloser() { ::close(fd); }
+  } closer{fd};
   struct stat info {};
-  if (fstat(fileno(file.get()), &info) != 0 || !S_ISREG(info.st_mode))
+  if (fstat(fd, &info) != 0 || !S_ISREG(info.st_mode))
     return std::unexpected(hostError(fmt::format("{} is not a regular file", path)));
   if (uint64_t(info.st_size) > max_bytes)
     return std::unexpected(hostError(fmt::format("{} is too large ({} bytes)", path, info.st_size)));
   Buffer data(size_t(info.st_size), 0);
-  if (!data.empty() && std::fread(data.data(), 1, data.size(), file.get()) != data.size())
-    return std::unexpected(hostError(fmt::format("cannot read {}", path)));
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::read(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return std::unexpected(hostError(fmt::format("cannot read {}: {}", path, n < 0 ? std::strerror(errno) : "file shrank while read")));
+    done += size_t(n);
+  }
   return data;
 }
 
