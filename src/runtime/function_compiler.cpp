@@ -120,6 +120,18 @@ struct Producer {
   uint32_t end = kNoPatch;       // code size right after the instruction
 };
 
+// An address sum kept in a local: "local.get b ; i32.const c ; i32.add ;
+// local.tee L", emitted as I32AddImm L b c starting at `start`. Until L is
+// read again, L or b is written, or a label or branch comes, the local's
+// write may move into a later instruction that computes the sum itself (a
+// read-modify-write through L: nbody.wasm's "b[j].vx += dx * m").
+struct AddressInLocal {
+  uint32_t start = kNoPatch;  // kNoPatch: none pending
+  uint32_t local = 0;         // L's slot
+  uint32_t base = 0;          // b's slot (a local: the value stays there)
+  uint32_t reads = 0;         // local.get of L since the tee
+};
+
 constexpr uint32_t kCanonical = UINT32_MAX;
 
 struct ControlFrame {
@@ -244,6 +256,7 @@ class BodyCompiler {
 
   // Pushes an entry that reads local `index` in place (never a v128).
   void pushLocal(uint32_t index) {
+    if (local_slots_[index] == address_local_.local) ++address_local_.reads;
     push(local_types_[index]);
     uint32_t h = height() - 1;
     stack_src_[h] = index;
@@ -366,6 +379,7 @@ class BodyCompiler {
   void truncateCode(uint32_t size) {
     code_.resize(size);
     while (!instr_starts_.empty() && instr_starts_.back() >= size) instr_starts_.pop_back();
+    if (address_local_.start != kNoPatch && address_local_.start >= size) address_local_.start = kNoPatch;
   }
   // The current position, noted as a branch target (see emit's Move2).
   uint32_t markLabel() {
@@ -624,6 +638,9 @@ class BodyCompiler {
     if (kPlainNumeric[opcode].valid) return numeric(kPlainNumeric[opcode]);
     if (opcode >= kFirstMemOpcode && opcode <= kLastMemOpcode)
       return memoryAccess(kMemAccesses[opcode - kFirstMemOpcode]);
+    // Control (labels, branches, calls) and the prefixed ops: a pending
+    // address write may not move past them.
+    if (opcode <= 0x11 || opcode >= 0xFC) address_local_.start = kNoPatch;
     switch (opcode) {
       case 0x00:
         emit(InternalOp::Unreachable);
@@ -977,7 +994,9 @@ class BodyCompiler {
     truncateCode(load.dst_word - 1);
     dropLastProducer();  // the op
     dropLastProducer();  // the load
-    if (fused == O::F64MulAddMem || fused == O::F64MulSubMem)
+    if (fused == O::F64MulAddMem)
+      emitMulAddMem(addr, offset, rest[0], rest[1]);
+    else if (fused == O::F64MulSubMem)
       emit(fused, {addr, offset, rest[0], rest[1]});
     else
       emit(fused, {addr, offset, rest[0]});
@@ -1023,7 +1042,7 @@ class BodyCompiler {
     dropLastProducer();
     if (product) {
       dropLastProducer();
-      emit(O::F64MulAddMem, {addr, offset, rest[0], rest[1]});
+      emitMulAddMem(addr, offset, rest[0], rest[1]);
     } else {
       emit(O::F64AddMem, {addr, offset, rest[0]});
     }
@@ -1042,6 +1061,25 @@ class BodyCompiler {
       return false;
     rest = {code_[mul.dst_word + 1], code_[mul.dst_word + 2]};
     return true;
+  }
+
+  // "m = m + x * y" at addr + offset. When addr is the local of a pending
+  // address sum (AddressInLocal) that only this access reads, the access
+  // computes the sum and writes the local itself, and the I32AddImm that did
+  // becomes Removed3 (threading drops it): nbody.wasm's inner loop loses
+  // three of its 27 ops.
+  void emitMulAddMem(uint32_t addr, uint32_t offset, uint32_t x, uint32_t y) {
+    using O = InternalOp;
+    const AddressInLocal& a = address_local_;
+    if (emitting() && a.start != kNoPatch && a.local == addr && a.reads == 1 && x != addr && y != addr &&
+        a.start + 4 <= here() && code_[a.start] == uint32_t(O::I32AddImm) && code_[a.start + 1] == addr) {
+      uint32_t base = code_[a.start + 2], imm = code_[a.start + 3];
+      code_[a.start] = uint32_t(O::Removed3);
+      address_local_.start = kNoPatch;
+      emit(O::F64MulAddMemAddImm, {addr, base, imm, offset, x, y});
+      return;
+    }
+    emit(O::F64MulAddMem, {addr, offset, x, y});
   }
 
   static InternalOp fusedForm(InternalOp op, FusedAddress::Kind kind) {
@@ -1428,11 +1466,14 @@ class BodyCompiler {
     uint32_t top_src = h > frame().base ? stack_src_[h - 1] : kCanonical;
     WARDEN_TRY(pop(t));
     uint32_t local = local_slots_[index];
+    if (address_local_.start != kNoPatch && (local == address_local_.local || local == address_local_.base))
+      address_local_.start = kNoPatch;
     if (t == ValType::V128) {
       emit(InternalOp::Move128, {local, src});
       if (tee) push(t);
       return {};
     }
+    bool address_sum = false;
     if (top_src != index) {
       // The instruction just before wrote this value to its own slot: make it
       // write the local instead, unless a stacked entry still reads the old value.
@@ -1441,12 +1482,16 @@ class BodyCompiler {
                       p.end == here() && p.dst_word != kNoPatch && code_[p.dst_word] == src;
       if (retarget) {
         patch(p.dst_word, local);
+        address_sum = tee && code_[p.dst_word - 1] == uint32_t(InternalOp::I32AddImm) &&
+                      code_[p.dst_word + 1] < num_local_slots_;
       } else {
         materializeLocal(index);
         emit(InternalOp::Move, {local, src});
       }
     }
     if (tee) pushLocal(index);
+    if (address_sum)
+      address_local_ = {last_producer_.dst_word - 1, local, code_[last_producer_.dst_word + 1], 0};
     return {};
   }
 
@@ -1865,6 +1910,7 @@ class BodyCompiler {
   Producer before_last_producer_;     // the one before that (indexed addresses)
   bool keep_producers_ = false;       // the instruction emitted nothing: keep the two above
   uint32_t label_ = UINT32_MAX;       // the last code position a branch targets
+  AddressInLocal address_local_;     // the latest local.tee of an address sum, while it may still move
   std::vector<ControlFrame> frames_;
   uint32_t max_slots_ = 0;            // highest operand-stack slot count reached
   uint32_t last_instr_start_ = 0;       // code index of the last emitted opcode word

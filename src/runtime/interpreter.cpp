@@ -665,6 +665,8 @@ op_BrTable: {
 }
 op_LoopHeader:  // never in threaded code (threaded_code.cpp drops it)
   NEXT(0);
+op_Removed3:  // the same
+  NEXT(3);
 op_LoopCheck:
   if (!limitsAllow(ctx, trap)) [[unlikely]] goto trapped;
   NEXT(0);
@@ -903,6 +905,14 @@ op_ElemDrop:
   RMW(I32AddMem, uint32_t, 3, m + SLOT(3).i32)
   RMW(I32AddImmMem, uint32_t, 3, m + ip[3])
 #undef RMW
+op_F64MulAddMemAddImm: {
+  uint32_t address = uint32_t(SLOT(2).i32 + ip[3]);
+  uint64_t ea = uint64_t(address) + ip[4];
+  double m = loadAs<double, double>(mem_base + ea);
+  storeAs<double>(mem_base + ea, num::F64Add(m, separatelyRounded(num::F64Mul(SLOT(5).f64, SLOT(6).f64))));
+  writeSlot(SLOT(1), address);
+  NEXT(6);
+}
 
 op_I32LoadStep: {
   uint32_t p = SLOT(2).i32 + ip[3];

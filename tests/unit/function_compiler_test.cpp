@@ -3,6 +3,7 @@
 // placed into a Module built directly, so these tests need no decoder.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <initializer_list>
 
 #include "runtime/function_compiler.h"
@@ -220,6 +221,37 @@ TEST(FunctionCompilerTest, LoadedRightOperandOfF64OpsBecomesAMemoryOperand) {
   TestModule v(fn({I32, ValType::F64}, {ValType::F64}), {0x20, 0x00, 0x2B, 0x03, 0x00, 0x20, 0x01, 0xA1, 0x0B});
   v.module.memories.push_back(MemoryType{});
   EXPECT_EQ(compileOk(v).code, code({w(Op::F64Load), 2, 0, 0, w(Op::F64Sub), 0, 2, 1, w(Op::Return)}));
+}
+
+TEST(FunctionCompilerTest, ReadModifyWriteThroughATeedAddressSumTakesOverTheSum) {
+  // (param i32 f64 f64) (local i32): local.get 0 i32.const 80 i32.add local.tee 3
+  //   local.get 1 local.get 2 f64.mul local.get 3 f64.load f64.add f64.store
+  // (nbody.wasm's "b[j].vx += dx * m"): the access computes p + 80 and
+  // writes local 3 itself; the I32AddImm that did becomes Removed3.
+  auto body = [](std::vector<uint8_t> between) {
+    std::vector<uint8_t> b = {0x20, 0x00, 0x41, 0xD0, 0x00, 0x6A, 0x22, 0x03};
+    b.insert(b.end(), between.begin(), between.end());
+    std::vector<uint8_t> rest = {0x20, 0x01, 0x20, 0x02, 0xA2, 0x20, 0x03, 0x2B, 0x03, 0x00, 0xA0, 0x39, 0x03, 0x00, 0x0B};
+    b.insert(b.end(), rest.begin(), rest.end());
+    return b;
+  };
+  auto module = [&](std::vector<uint8_t> between) {
+    TestModule t(fn({I32, ValType::F64, ValType::F64}, {}), body(std::move(between)), {I32});
+    t.module.memories.push_back(MemoryType{});
+    return t;
+  };
+  EXPECT_EQ(compileOk(module({})).code,
+            code({w(Op::Removed3), 3, 0, 80, w(Op::F64MulAddMemAddImm), 3, 0, 80, 0, 1, 2, w(Op::Return)}));
+  std::vector<uint32_t> apart = {w(Op::I32AddImm), 3, 0, 80, w(Op::F64MulAddMem), 3, 0, 1, 2, w(Op::Return)};
+  // Local 3 read once more in between (local.get 3 drop): the sum must be there.
+  EXPECT_EQ(compileOk(module({0x20, 0x03, 0x1A})).code, apart);
+  // A label in between (block end): a branch could arrive there.
+  auto labelled = compileOk(module({0x02, 0x40, 0x0B})).code;
+  EXPECT_EQ(labelled[0], w(Op::I32AddImm));
+  EXPECT_EQ(std::count(labelled.begin(), labelled.end(), w(Op::F64MulAddMemAddImm)), 0);
+  // The base written in between (i32.const 0 local.set 0): the sum must use the old one.
+  auto based = compileOk(module({0x41, 0x00, 0x21, 0x00})).code;
+  EXPECT_EQ(based, code({w(Op::I32AddImm), 3, 0, 80, w(Op::Const32), 0, 0, w(Op::F64MulAddMem), 3, 0, 1, 2, w(Op::Return)}));
 }
 
 TEST(FunctionCompilerTest, ReadModifyWriteNeedsTheSameAddressAndOffset) {

@@ -871,6 +871,33 @@ TEST_F(InterpreterTest, ThreadedCodeTurnsBackIntoTheSameOps) {
   EXPECT_EQ(unthreadCode(fn, interpreterHandlers()).code, a.code);
 }
 
+TEST_F(InterpreterTest, ReadModifyWriteThroughAnAddressSumWritesTheLocal) {
+  MemoryInstance* mem = addMemory(1, 1);
+  // f(b, x, y) -> L: L = u32(b + 24); m64[L + 8] += x * y; return L. The
+  // I32AddImm it replaced stays as Removed3, which threading drops.
+  Asm a;
+  a.emit(Op::Removed3, {3, 0, 24});
+  a.emit(Op::F64MulAddMemAddImm, {3, 0, 24, 8, 1, 2});
+  a.emit(Op::Move, {0, 3});
+  a.emit(Op::Return);
+  uint32_t f = addFunction(FuncType{{ValType::I32, ValType::F64, ValType::F64}, {ValType::I32}}, 1, 4, a.code);
+  auto put64 = [&](uint32_t at, double v) { std::memcpy(mem->base + at, &v, 8); };
+  auto get64 = [&](uint32_t at) { double v; std::memcpy(&v, mem->base + at, 8); return v; };
+  put64(96, 1.0);
+  auto r = call(f, {Value::fromI32(64), Value::fromF64(0.5), Value::fromF64(3.0)});
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ((*r)[0].i32, 88u);
+  EXPECT_EQ(get64(96), 2.5);
+  // The sum wraps at 2^32 as the i32.add did: 0xFFFFFFF0 + 24 is 8.
+  put64(16, 1.0);
+  r = call(f, {Value::fromI32(0xFFFFFFF0u), Value::fromF64(2.0), Value::fromF64(2.0)});
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ((*r)[0].i32, 8u);
+  EXPECT_EQ(get64(16), 5.0);
+  // Out of bounds: a trap, memory untouched.
+  EXPECT_FALSE(call(f, {Value::fromI32(65520), Value::fromF64(1.0), Value::fromF64(1.0)}).has_value());
+}
+
 TEST_F(InterpreterTest, ThreadingDropsLoopHeadersAndRetargetsBranchesToThem) {
   // A loop header that checks nothing: threading drops it, and a branch
   // to it lands on the op after it. Counts fp[0] up to 5.
