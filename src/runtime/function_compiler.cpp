@@ -134,6 +134,36 @@ struct AddressInLocal {
 
 constexpr uint32_t kCanonical = UINT32_MAX;
 
+// Ops a load's result may wait across before a read-modify-write takes the
+// load over (BodyCompiler::hoistedLoad): each writes only the slot named by
+// its first operand, reads only slots and immediates, writes no memory,
+// never branches, and traps, if at all, only as the load itself would (out
+// of bounds), so running the load later changes nothing observable.
+bool isPureStep(InternalOp op) {
+  using O = InternalOp;
+  switch (op) {
+    case O::Const32: case O::Const64: case O::Move:
+    case O::F64Add: case O::F64Sub: case O::F64Mul: case O::F64Div: case O::F64Min: case O::F64Max:
+    case O::F64Sqrt: case O::F64Neg: case O::F64Abs: case O::F64Copysign:
+    case O::F64Eq: case O::F64Ne: case O::F64Lt: case O::F64Gt: case O::F64Le: case O::F64Ge:
+    case O::F64MulAdd: case O::F64MulSub: case O::F64MulSqrt: case O::F64MulImmLoad:
+    case O::I32Add: case O::I32Sub: case O::I32Mul: case O::I32And: case O::I32Or: case O::I32Xor:
+    case O::I32Shl: case O::I32ShrS: case O::I32ShrU: case O::I32AddAdd: case O::I32MulAdd:
+#define WARDEN_PURE_CASE(name) case O::name##Imm:
+    WARDEN_IMM_OPS(WARDEN_PURE_CASE)
+    WARDEN_IMM_F64_OPS(WARDEN_PURE_CASE)
+#undef WARDEN_PURE_CASE
+#define WARDEN_PURE_CASE(name) case O::name##Load: case O::name##LoadAddImm:
+    WARDEN_LOAD_OPERAND_OPS(WARDEN_PURE_CASE)
+#undef WARDEN_PURE_CASE
+#define WARDEN_PURE_CASE(name) case O::name: case O::name##AddImm: case O::name##Indexed:
+    WARDEN_LOAD_OPS(WARDEN_PURE_CASE)
+#undef WARDEN_PURE_CASE
+      return true;
+    default: return false;
+  }
+}
+
 struct ControlFrame {
   FrameKind kind = FrameKind::Block;
   BlockType type;
@@ -945,22 +975,33 @@ class BodyCompiler {
   // (internal_ops.def). The producers say nothing can jump between them;
   // neither the load nor the op wrote the address slot. In nbody.wasm's
   // inner loop, five of the six velocity updates are this shape.
+  //
+  // The load may also come earlier, with only pure steps between
+  // (hoistedLoad): it becomes Removed3 and the op goes. nbody.wasm loads
+  // b[i].vx at the top of its inner loop and stores it near the end.
   bool storeReadModifyWrite(InternalOp store, uint32_t addr, uint32_t value, uint32_t offset) {
     using O = InternalOp;
     if (storeAddedLoad(store, addr, value, offset)) return true;
     const Producer& op = last_producer_;
-    const Producer& load = before_last_producer_;
     if (!emitting() || op.end != here() || op.dst_word == kNoPatch || code_[op.dst_word] != value ||
-        value < num_local_slots_ || load.dst_word == kNoPatch || load.end != op.dst_word - 1)
+        value < num_local_slots_)
       return false;
     O load_op = store == O::F64Store ? O::F64Load : store == O::I32Store ? O::I32Load : O::Count_;
-    uint32_t t = code_[load.dst_word];
-    if (load_op == O::Count_ || code_[load.dst_word - 1] != uint32_t(load_op) || t < num_local_slots_ ||
-        t == addr || code_[load.dst_word + 1] != addr || code_[load.dst_word + 2] != offset)
-      return false;
     auto kind = static_cast<O>(code_[op.dst_word - 1]);
-    if (op.end - op.dst_word < 3) return false;  // every op below has [dst][a][b]...
+    if (load_op == O::Count_ || op.end - op.dst_word < 3) return false;  // every op below has [dst][a][b]...
     uint32_t a = code_[op.dst_word + 1], b = code_[op.dst_word + 2];
+    // The load: the instruction just before the op, or one further back.
+    const Producer& load = before_last_producer_;
+    bool adjacent = load.dst_word != kNoPatch && load.end == op.dst_word - 1 &&
+                    code_[load.dst_word - 1] == uint32_t(load_op) && code_[load.dst_word + 1] == addr &&
+                    code_[load.dst_word + 2] == offset;
+    uint32_t t = adjacent ? code_[load.dst_word] : a;
+    uint32_t load_start = adjacent ? load.dst_word - 1 : hoistedLoad(load_op, t, addr, offset, op.dst_word - 1);
+    if (load_start == kNoPatch && kind == O::I32Add) {  // commutative: t may be b
+      t = b;
+      load_start = hoistedLoad(load_op, t, addr, offset, op.dst_word - 1);
+    }
+    if (load_start == kNoPatch || t < num_local_slots_ || t == addr) return false;
     O fused = O::Count_;
     std::array<uint32_t, 2> rest{};  // the operands other than t
     switch (kind) {
@@ -991,9 +1032,15 @@ class BodyCompiler {
       }
       default: return false;
     }
-    truncateCode(load.dst_word - 1);
-    dropLastProducer();  // the op
-    dropLastProducer();  // the load
+    if (adjacent) {
+      truncateCode(load_start);
+      dropLastProducer();  // the op
+      dropLastProducer();  // the load
+    } else {
+      code_[load_start] = uint32_t(O::Removed3);  // [dst][addr][offset]: three operands
+      truncateCode(op.dst_word - 1);
+      dropLastProducer();  // the op
+    }
     if (fused == O::F64MulAddMem)
       emitMulAddMem(addr, offset, rest[0], rest[1]);
     else if (fused == O::F64MulSubMem)
@@ -1001,6 +1048,33 @@ class BodyCompiler {
     else
       emit(fused, {addr, offset, rest[0]});
     return true;
+  }
+
+  // The start of the `load` (F64Load or I32Load) that wrote stack temporary
+  // t from [addr + offset], looking back from the instruction at `from`
+  // across pure steps only (isPureStep) that neither write t or addr nor
+  // read t, with no label after the load. kNoPatch if there is none within
+  // a few instructions.
+  uint32_t hoistedLoad(InternalOp load, uint32_t t, uint32_t addr, uint32_t offset, uint32_t from) const {
+    using O = InternalOp;
+    constexpr int kMaxSteps = 32;  // bounds the compile cost
+    auto it = std::lower_bound(instr_starts_.begin(), instr_starts_.end(), from);
+    for (int steps = 0; it != instr_starts_.begin() && steps < kMaxSteps; ++steps) {
+      uint32_t start = *--it;
+      auto op = static_cast<O>(code_[start]);
+      if (op == O::Removed3) continue;
+      if (op == load && code_[start + 1] == t) {
+        bool same_access = code_[start + 2] == addr && code_[start + 3] == offset;
+        bool no_label_after = label_ == UINT32_MAX || label_ <= start;
+        return same_access && no_label_after ? start : kNoPatch;
+      }
+      if (!isPureStep(op) || code_[start + 1] == t || code_[start + 1] == addr) return kNoPatch;
+      uint32_t n = internalOperandCount(op, &code_[start + 1]);
+      // Any other word equal to t (a slot read, or an immediate: conservative).
+      for (uint32_t i = 2; i <= n; ++i)
+        if (code_[start + i] == t) return kNoPatch;
+    }
+    return kNoPatch;
   }
 
   // "p += c" on a local just before an i32.load through p (C's `*++p`, the

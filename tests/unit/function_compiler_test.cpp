@@ -254,6 +254,37 @@ TEST(FunctionCompilerTest, ReadModifyWriteThroughATeedAddressSumTakesOverTheSum)
   EXPECT_EQ(based, code({w(Op::I32AddImm), 3, 0, 80, w(Op::Const32), 0, 0, w(Op::F64MulAddMem), 3, 0, 1, 2, w(Op::Return)}));
 }
 
+TEST(FunctionCompilerTest, ReadModifyWriteTakesOverALoadFromFurtherBack) {
+  // (param i32 f64) (local f64): local.get 0 local.get 0 f64.load offset=8
+  //   <between> local.get 1 local.get 1 f64.add local.set 2
+  //   local.get 2 f64.sub f64.store offset=8
+  // The load waits across pure steps, then becomes Removed3 and the store
+  // an f64.sub_mem (nbody.wasm's b[i].vx, loaded at the top of the loop).
+  auto module = [](std::vector<uint8_t> between) {
+    std::vector<uint8_t> b = {0x20, 0x00, 0x20, 0x00, 0x2B, 0x03, 0x08};
+    b.insert(b.end(), between.begin(), between.end());
+    std::vector<uint8_t> rest = {0x20, 0x01, 0x20, 0x01, 0xA0, 0x21, 0x02, 0x20, 0x02, 0xA1, 0x39, 0x03, 0x08, 0x0B};
+    b.insert(b.end(), rest.begin(), rest.end());
+    TestModule t(fn({I32, ValType::F64}, {}), b, {ValType::F64});
+    t.module.memories.push_back(MemoryType{});
+    return t;
+  };
+  EXPECT_EQ(compileOk(module({})).code,
+            code({w(Op::Removed3), 4, 0, 8, w(Op::F64Add), 2, 1, 1, w(Op::F64SubMem), 0, 8, 2, w(Op::Return)}));
+  auto stays_apart = [](const std::vector<uint32_t>& c) {
+    return c[0] == w(Op::F64Load) && std::count(c.begin(), c.end(), w(Op::F64SubMem)) == 0;
+  };
+  // A store in between (local.get 0 local.get 1 f64.store offset=16): memory may have changed.
+  EXPECT_TRUE(stays_apart(compileOk(module({0x20, 0x00, 0x20, 0x01, 0x39, 0x03, 0x10})).code));
+  // An op that may trap otherwise (i32.div_u): the load's trap must come first.
+  auto divided = compileOk(module({0x20, 0x00, 0x20, 0x00, 0x6E, 0x1A})).code;
+  EXPECT_TRUE(stays_apart(divided)) << disassemble(CompiledFunction{divided});
+  // The address local written in between (i32.const 0 local.set 0).
+  EXPECT_TRUE(stays_apart(compileOk(module({0x41, 0x00, 0x21, 0x00})).code));
+  // A label in between (block end).
+  EXPECT_TRUE(stays_apart(compileOk(module({0x02, 0x40, 0x0B})).code));
+}
+
 TEST(FunctionCompilerTest, ReadModifyWriteNeedsTheSameAddressAndOffset) {
   // Offsets 8 and 16: a load and an add, then a store elsewhere.
   TestModule t(fn({I32, ValType::F64}, {}),
