@@ -146,7 +146,7 @@ bool isPureStep(InternalOp op) {
     case O::F64Add: case O::F64Sub: case O::F64Mul: case O::F64Div: case O::F64Min: case O::F64Max:
     case O::F64Sqrt: case O::F64Neg: case O::F64Abs: case O::F64Copysign:
     case O::F64Eq: case O::F64Ne: case O::F64Lt: case O::F64Gt: case O::F64Le: case O::F64Ge:
-    case O::F64MulAdd: case O::F64MulSub: case O::F64MulSqrt: case O::F64MulImmLoad:
+    case O::F64MulAdd: case O::F64MulSub: case O::F64MulSqrt: case O::F64MulImmLoad: case O::F64ImmDiv: case O::F64ImmSub:
     case O::I32Add: case O::I32Sub: case O::I32Mul: case O::I32And: case O::I32Or: case O::I32Xor:
     case O::I32Shl: case O::I32ShrS: case O::I32ShrU: case O::I32AddAdd: case O::I32MulAdd:
 #define WARDEN_PURE_CASE(name) case O::name##Imm:
@@ -762,7 +762,8 @@ class BodyCompiler {
     else if (imm64) {
       if (!loadTimesConstant(sig.op, dst, a, *imm64))
         emit(immediateForm64(sig.op), {dst, a, uint32_t(*imm64), uint32_t(*imm64 >> 32)});
-    } else if (!emitFusedPair(sig.op, dst, a, b) && !emitLoadOperand(sig.op, dst, a, b))
+    } else if (!emitFusedPair(sig.op, dst, a, b) && !emitLoadOperand(sig.op, dst, a, b) &&
+               !constantLeftOperand(sig.op, dst, a, b))
       emit(sig.op, {dst, a, b});
     noteProducer();
     return {};
@@ -1050,12 +1051,12 @@ class BodyCompiler {
     return true;
   }
 
-  // The start of the `load` (F64Load or I32Load) that wrote stack temporary
-  // t from [addr + offset], looking back from the instruction at `from`
-  // across pure steps only (isPureStep) that neither write t or addr nor
-  // read t, with no label after the load. kNoPatch if there is none within
-  // a few instructions.
-  uint32_t hoistedLoad(InternalOp load, uint32_t t, uint32_t addr, uint32_t offset, uint32_t from) const {
+  // The start of the instruction that last wrote stack temporary t, looking
+  // back from the instruction at `from` across pure steps (isPureStep) that
+  // neither read nor write t nor write `keep` (a slot the caller needs
+  // unchanged since), with no label after it. kNoPatch if there is none
+  // within a few instructions.
+  uint32_t writerAcrossPureSteps(uint32_t t, uint32_t keep, uint32_t from) const {
     using O = InternalOp;
     constexpr int kMaxSteps = 32;  // bounds the compile cost
     auto it = std::lower_bound(instr_starts_.begin(), instr_starts_.end(), from);
@@ -1063,18 +1064,39 @@ class BodyCompiler {
       uint32_t start = *--it;
       auto op = static_cast<O>(code_[start]);
       if (op == O::Removed3) continue;
-      if (op == load && code_[start + 1] == t) {
-        bool same_access = code_[start + 2] == addr && code_[start + 3] == offset;
-        bool no_label_after = label_ == UINT32_MAX || label_ <= start;
-        return same_access && no_label_after ? start : kNoPatch;
-      }
-      if (!isPureStep(op) || code_[start + 1] == t || code_[start + 1] == addr) return kNoPatch;
+      if (!isPureStep(op)) return kNoPatch;
+      if (code_[start + 1] == t) return label_ == UINT32_MAX || label_ <= start ? start : kNoPatch;
+      if (code_[start + 1] == keep) return kNoPatch;
       uint32_t n = internalOperandCount(op, &code_[start + 1]);
       // Any other word equal to t (a slot read, or an immediate: conservative).
       for (uint32_t i = 2; i <= n; ++i)
         if (code_[start + i] == t) return kNoPatch;
     }
     return kNoPatch;
+  }
+
+  // The start of the `load` (F64Load or I32Load) that wrote t from
+  // [addr + offset], if only pure steps lie between (writerAcrossPureSteps).
+  uint32_t hoistedLoad(InternalOp load, uint32_t t, uint32_t addr, uint32_t offset, uint32_t from) const {
+    uint32_t start = writerAcrossPureSteps(t, addr, from);
+    if (start == kNoPatch || code_[start] != uint32_t(load) || code_[start + 2] != addr || code_[start + 3] != offset)
+      return kNoPatch;
+    return start;
+  }
+
+  // "f64.const c ; ... ; f64.div" (or sub) with the constant the left
+  // operand, pushed before a computation of the right one: nbody.wasm's
+  // dt / (d2 * sqrt(d2)). The Const64 becomes Removed3 and the op takes c
+  // as an immediate (internal_ops.def: F64ImmDiv, F64ImmSub).
+  bool constantLeftOperand(InternalOp op, uint32_t dst, uint32_t a, uint32_t b) {
+    using O = InternalOp;
+    if ((op != O::F64Div && op != O::F64Sub) || !emitting() || a < num_local_slots_ || a == b) return false;
+    uint32_t start = writerAcrossPureSteps(a, a, here());
+    if (start == kNoPatch || code_[start] != uint32_t(O::Const64)) return false;
+    uint32_t lo = code_[start + 2], hi = code_[start + 3];
+    code_[start] = uint32_t(O::Removed3);  // [dst][lo][hi]: three operands
+    emit(op == O::F64Div ? O::F64ImmDiv : O::F64ImmSub, {dst, b, lo, hi});
+    return true;
   }
 
   // "p += c" on a local just before an i32.load through p (C's `*++p`, the

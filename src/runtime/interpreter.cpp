@@ -428,6 +428,15 @@ static Expect<void> run(Store* store_ptr, ExecContext* ctx_ptr, const FunctionIn
 #undef IMM_I64_HANDLER
 #undef IMM_F64_HANDLER
 #undef IMM64_HANDLER
+#define IMM_LEFT_HANDLER(name, op)                                                      \
+  op_##name : {                                                                         \
+    double imm = std::bit_cast<double>(uint64_t(ip[3]) | uint64_t(ip[4]) << 32);        \
+    writeSlot(SLOT(1), num::op(imm, SLOT(2).f64));                                      \
+    NEXT(4);                                                                            \
+  }
+  IMM_LEFT_HANDLER(F64ImmDiv, F64Div)
+  IMM_LEFT_HANDLER(F64ImmSub, F64Sub)
+#undef IMM_LEFT_HANDLER
 
   // ---- fused pairs (see separatelyRounded) ---------------------------------
 op_F64MulAdd: {

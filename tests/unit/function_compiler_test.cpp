@@ -285,6 +285,34 @@ TEST(FunctionCompilerTest, ReadModifyWriteTakesOverALoadFromFurtherBack) {
   EXPECT_TRUE(stays_apart(compileOk(module({0x02, 0x40, 0x0B})).code));
 }
 
+TEST(FunctionCompilerTest, ConstantLeftOperandPushedEarlyBecomesAnImmediate) {
+  // (param f64 f64) (result f64): f64.const 2 local.get 0 local.get 1 f64.mul f64.div
+  // (nbody.wasm's dt / (d2 * sqrt(d2))): the Const64 becomes Removed3.
+  std::vector<uint8_t> two = {0x44, 0, 0, 0, 0, 0, 0, 0, 0x40};
+  auto body = [&](uint8_t op) {
+    std::vector<uint8_t> b = two;
+    for (uint8_t x : {0x20, 0x00, 0x20, 0x01, 0xA2, int(op), 0x0B}) b.push_back(x);
+    return b;
+  };
+  TestModule d(fn({ValType::F64, ValType::F64}, {ValType::F64}), body(0xA3));
+  EXPECT_EQ(compileOk(d).code, code({w(Op::Removed3), 2, 0, 0x40000000u, w(Op::F64Mul), 3, 0, 1,
+                                     w(Op::F64ImmDiv), 0, 3, 0, 0x40000000u, w(Op::Return)}));
+  // 2 - sqrt(x) (2 - x * y is an f64.mul_sub of the constant's slot instead).
+  std::vector<uint8_t> sub = two;
+  for (uint8_t x : {0x20, 0x00, 0x9F, 0xA1, 0x0B}) sub.push_back(x);
+  TestModule s(fn({ValType::F64, ValType::F64}, {ValType::F64}), sub);
+  EXPECT_EQ(compileOk(s).code, code({w(Op::Removed3), 2, 0, 0x40000000u, w(Op::F64Sqrt), 3, 0,
+                                     w(Op::F64ImmSub), 0, 3, 0, 0x40000000u, w(Op::Return)}));
+  // memory.size in between (not a pure step): the constant stays in its slot.
+  std::vector<uint8_t> with_size = two;
+  for (uint8_t x : {0x3F, 0x00, 0x1A, 0x20, 0x00, 0x20, 0x01, 0xA2, 0xA3, 0x0B}) with_size.push_back(x);
+  TestModule m(fn({ValType::F64, ValType::F64}, {ValType::F64}), with_size);
+  m.module.memories.push_back(MemoryType{});
+  auto kept = compileOk(m).code;
+  EXPECT_EQ(kept[0], w(Op::Const64));
+  EXPECT_EQ(std::count(kept.begin(), kept.end(), w(Op::F64ImmDiv)), 0);
+}
+
 TEST(FunctionCompilerTest, ReadModifyWriteNeedsTheSameAddressAndOffset) {
   // Offsets 8 and 16: a load and an add, then a store elsewhere.
   TestModule t(fn({I32, ValType::F64}, {}),

@@ -898,6 +898,20 @@ TEST_F(InterpreterTest, ReadModifyWriteThroughAnAddressSumWritesTheLocal) {
   EXPECT_FALSE(call(f, {Value::fromI32(65520), Value::fromF64(1.0), Value::fromF64(1.0)}).has_value());
 }
 
+TEST_F(InterpreterTest, ConstantOnTheLeftOfDivAndSub) {
+  // f(x) = (3.0 / x, 3.0 - x), the constant as an immediate.
+  uint64_t three = std::bit_cast<uint64_t>(3.0);
+  Asm a;
+  a.emit(Op::F64ImmDiv, {1, 0, uint32_t(three), uint32_t(three >> 32)});
+  a.emit(Op::F64ImmSub, {0, 0, uint32_t(three), uint32_t(three >> 32)});
+  a.emit(Op::Return);
+  uint32_t f = addFunction(FuncType{{ValType::F64}, {ValType::F64, ValType::F64}}, 1, 2, a.code);
+  auto r = call(f, {Value::fromF64(4.0)});
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ((*r)[0].f64, -1.0);
+  EXPECT_EQ((*r)[1].f64, 0.75);
+}
+
 TEST_F(InterpreterTest, ThreadingDropsLoopHeadersAndRetargetsBranchesToThem) {
   // A loop header that checks nothing: threading drops it, and a branch
   // to it lands on the op after it. Counts fp[0] up to 5.
