@@ -816,14 +816,34 @@ class BodyCompiler {
     for (const Pair& pair : kPairs) {
       if (pair.first != first || pair.second != op) continue;
       truncateCode(p.dst_word - 1);
-      emit(pair.fused, {dst, a, x, y});
       // The pair replaces the first op (a load before it may still fuse
-      // with a store: storeReadModifyWrite).
+      // with a store: storeReadModifyWrite, or join a multiply-add).
       dropLastProducer();
+      if (pair.fused == O::I32MulAdd && loadedMultiplyAdd(dst, a, x, y)) return true;
+      emit(pair.fused, {dst, a, x, y});
       if (pair.fused == O::I32XorRotlImm || pair.fused == O::I32XorShrUImm) foldRotations(pair.fused, dst, a, x, y);
       return true;
     }
     return false;
+  }
+
+  // "i32.load16_s t ; i32.mul_add d a t y" (or y * t), the load just
+  // before and t a stack temporary read by nothing else: one op
+  // (I32MulAddLoad16SAddImm). coremix.wasm's matrix product, like
+  // CoreMark's, is a chain of these over int16 elements.
+  bool loadedMultiplyAdd(uint32_t dst, uint32_t a, uint32_t x, uint32_t y) {
+    using O = InternalOp;
+    const Producer& load = last_producer_;
+    if (!emitting() || load.end != here() || load.dst_word == kNoPatch ||
+        code_[load.dst_word - 1] != uint32_t(O::I32Load16SAddImm))
+      return false;
+    uint32_t t = code_[load.dst_word];
+    if (t < num_local_slots_ || (x == t) == (y == t) || a == t) return false;
+    uint32_t base = code_[load.dst_word + 1], imm = code_[load.dst_word + 2], offset = code_[load.dst_word + 3];
+    truncateCode(load.dst_word - 1);
+    dropLastProducer();
+    emit(O::I32MulAddLoad16SAddImm, {dst, a, base, imm, offset, x == t ? y : x});
+    return true;
   }
 
   // "f64.load t ; f64.<op> a t" (t a stack temporary read by nothing else)

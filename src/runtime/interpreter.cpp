@@ -914,6 +914,12 @@ op_ElemDrop:
   RMW(I32AddMem, uint32_t, 3, m + SLOT(3).i32)
   RMW(I32AddImmMem, uint32_t, 3, m + ip[3])
 #undef RMW
+op_I32MulAddLoad16SAddImm: {
+  uint64_t ea = uint64_t(uint32_t(SLOT(3).i32 + ip[4])) + ip[5];
+  uint32_t m = loadAs<int16_t, uint32_t>(mem_base + ea);
+  writeSlot(SLOT(1), uint32_t(SLOT(2).i32 + m * SLOT(6).i32));
+  NEXT(6);
+}
 op_F64MulAddMemAddImm: {
   uint32_t address = uint32_t(SLOT(2).i32 + ip[3]);
   uint64_t ea = uint64_t(address) + ip[4];

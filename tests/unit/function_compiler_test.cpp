@@ -313,6 +313,34 @@ TEST(FunctionCompilerTest, ConstantLeftOperandPushedEarlyBecomesAnImmediate) {
   EXPECT_EQ(std::count(kept.begin(), kept.end(), w(Op::F64ImmDiv)), 0);
 }
 
+TEST(FunctionCompilerTest, Int16LoadedIntoAMultiplyAddJoinsIt) {
+  // (param i32 i32 i32) (result i32): local.get 0  local.get 1 i32.const 8 i32.add
+  //   i32.load16_s offset=2  local.get 2 i32.mul  i32.add
+  // = a + m16s[p + 8 + 2] * y: one op (coremix.wasm's matrix product).
+  auto body = [](uint8_t load_op, bool square) {
+    std::vector<uint8_t> b = {0x20, 0x00, 0x20, 0x01, 0x41, 0x08, 0x6A, load_op, 0x01, 0x02};
+    if (square) {
+      b.insert(b.end(), {0x22, 0x03, 0x20, 0x03});  // local.tee 3 local.get 3: m * m
+    } else {
+      b.insert(b.end(), {0x20, 0x02});
+    }
+    b.insert(b.end(), {0x6C, 0x6A, 0x0B});
+    return b;
+  };
+  TestModule t(fn({I32, I32, I32}, {I32}), body(0x2E, false), {I32});
+  t.module.memories.push_back(MemoryType{});
+  EXPECT_EQ(compileOk(t).code, code({w(Op::I32MulAddLoad16SAddImm), 0, 0, 1, 8, 2, 2, w(Op::Return)}));
+  // An unsigned i16 load (i32.load16_u) has no such op: the load stays.
+  TestModule u(fn({I32, I32, I32}, {I32}), body(0x2F, false), {I32});
+  u.module.memories.push_back(MemoryType{});
+  EXPECT_EQ(compileOk(u).code, code({w(Op::I32Load16UAddImm), 5, 1, 8, 2, w(Op::I32MulAdd), 0, 0, 5, 2, w(Op::Return)}));
+  // The loaded value squared: read twice, so it stays in its slot.
+  TestModule q(fn({I32, I32, I32}, {I32}), body(0x2E, true), {I32});
+  q.module.memories.push_back(MemoryType{});
+  auto squared = compileOk(q).code;
+  EXPECT_EQ(std::count(squared.begin(), squared.end(), w(Op::I32MulAddLoad16SAddImm)), 0) << disassemble(CompiledFunction{squared});
+}
+
 TEST(FunctionCompilerTest, ReadModifyWriteNeedsTheSameAddressAndOffset) {
   // Offsets 8 and 16: a load and an add, then a store elsewhere.
   TestModule t(fn({I32, ValType::F64}, {}),

@@ -912,6 +912,24 @@ TEST_F(InterpreterTest, ConstantOnTheLeftOfDivAndSub) {
   EXPECT_EQ((*r)[1].f64, 0.75);
 }
 
+TEST_F(InterpreterTest, MultiplyAddOfALoadedInt16) {
+  MemoryInstance* mem = addMemory(1, 1);
+  // f(a, p, y) = a + m16s[u32(p + 6) + 2] * y, wrapping.
+  Asm asm_;
+  asm_.emit(Op::I32MulAddLoad16SAddImm, {0, 0, 1, 6, 2, 2});
+  asm_.emit(Op::Return);
+  uint32_t f = addFunction(i32s(3, 1), 0, 3, asm_.code);
+  int16_t minus_three = -3;
+  std::memcpy(mem->base + 108, &minus_three, 2);
+  EXPECT_EQ(callI32(f, {10, 100, 7}), uint32_t(10 - 21));  // sign-extended
+  EXPECT_EQ(callI32(f, {1, 100, 0x80000000u}), uint32_t(1 + 0x80000000u));  // -3 * 2^31 wraps to 2^31
+  // The sum wraps at 2^32 like the i32.add of the address: 0xFFFFFFFE + 6 + 2 is 6.
+  int16_t seven = 7;
+  std::memcpy(mem->base + 6, &seven, 2);
+  EXPECT_EQ(callI32(f, {0, 0xFFFFFFFEu, 3}), 21u);
+  EXPECT_FALSE(call(f, {Value::fromI32(0), Value::fromI32(65530), Value::fromI32(1)}).has_value());  // out of bounds
+}
+
 TEST_F(InterpreterTest, ThreadingDropsLoopHeadersAndRetargetsBranchesToThem) {
   // A loop header that checks nothing: threading drops it, and a branch
   // to it lands on the op after it. Counts fp[0] up to 5.
