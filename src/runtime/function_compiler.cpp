@@ -982,6 +982,14 @@ class BodyCompiler {
     return FusedAddress{FusedAddress::Indexed, x, y, 0};
   }
 
+  // Turns the instruction at `start` into Removed of the same length (a later
+  // op took its effect over); threading drops it, so nothing runs there.
+  void removeInstruction(uint32_t start) {
+    uint32_t n = internalOperandCount(static_cast<InternalOp>(code_[start]), &code_[start + 1]);
+    code_[start] = uint32_t(InternalOp::Removed);
+    code_[start + 1] = n;
+  }
+
   // The last instruction was removed, fused into the one being emitted: the
   // producers before it move up, so a peephole of the next instruction
   // still sees what really precedes it.
@@ -998,7 +1006,7 @@ class BodyCompiler {
   // inner loop, five of the six velocity updates are this shape.
   //
   // The load may also come earlier, with only pure steps between
-  // (hoistedLoad): it becomes Removed3 and the op goes. nbody.wasm loads
+  // (hoistedLoad): it becomes Removed and the op goes. nbody.wasm loads
   // b[i].vx at the top of its inner loop and stores it near the end.
   bool storeReadModifyWrite(InternalOp store, uint32_t addr, uint32_t value, uint32_t offset) {
     using O = InternalOp;
@@ -1058,7 +1066,7 @@ class BodyCompiler {
       dropLastProducer();  // the op
       dropLastProducer();  // the load
     } else {
-      code_[load_start] = uint32_t(O::Removed3);  // [dst][addr][offset]: three operands
+      removeInstruction(load_start);
       truncateCode(op.dst_word - 1);
       dropLastProducer();  // the op
     }
@@ -1083,7 +1091,7 @@ class BodyCompiler {
     for (int steps = 0; it != instr_starts_.begin() && steps < kMaxSteps; ++steps) {
       uint32_t start = *--it;
       auto op = static_cast<O>(code_[start]);
-      if (op == O::Removed3) continue;
+      if (op == O::Removed) continue;
       if (!isPureStep(op)) return kNoPatch;
       if (code_[start + 1] == t) return label_ == UINT32_MAX || label_ <= start ? start : kNoPatch;
       if (code_[start + 1] == keep) return kNoPatch;
@@ -1106,7 +1114,7 @@ class BodyCompiler {
 
   // "f64.const c ; ... ; f64.div" (or sub) with the constant the left
   // operand, pushed before a computation of the right one: nbody.wasm's
-  // dt / (d2 * sqrt(d2)). The Const64 becomes Removed3 and the op takes c
+  // dt / (d2 * sqrt(d2)). The Const64 becomes Removed and the op takes c
   // as an immediate (internal_ops.def: F64ImmDiv, F64ImmSub).
   bool constantLeftOperand(InternalOp op, uint32_t dst, uint32_t a, uint32_t b) {
     using O = InternalOp;
@@ -1114,7 +1122,7 @@ class BodyCompiler {
     uint32_t start = writerAcrossPureSteps(a, a, here());
     if (start == kNoPatch || code_[start] != uint32_t(O::Const64)) return false;
     uint32_t lo = code_[start + 2], hi = code_[start + 3];
-    code_[start] = uint32_t(O::Removed3);  // [dst][lo][hi]: three operands
+    removeInstruction(start);
     emit(op == O::F64Div ? O::F64ImmDiv : O::F64ImmSub, {dst, b, lo, hi});
     return true;
   }
@@ -1182,7 +1190,7 @@ class BodyCompiler {
   // "m = m + x * y" at addr + offset. When addr is the local of a pending
   // address sum (AddressInLocal) that only this access reads, the access
   // computes the sum and writes the local itself, and the I32AddImm that did
-  // becomes Removed3 (threading drops it): nbody.wasm's inner loop loses
+  // becomes Removed (threading drops it): nbody.wasm's inner loop loses
   // three of its 27 ops.
   void emitMulAddMem(uint32_t addr, uint32_t offset, uint32_t x, uint32_t y) {
     using O = InternalOp;
@@ -1190,7 +1198,7 @@ class BodyCompiler {
     if (emitting() && a.start != kNoPatch && a.local == addr && a.reads == 1 && x != addr && y != addr &&
         a.start + 4 <= here() && code_[a.start] == uint32_t(O::I32AddImm) && code_[a.start + 1] == addr) {
       uint32_t base = code_[a.start + 2], imm = code_[a.start + 3];
-      code_[a.start] = uint32_t(O::Removed3);
+      removeInstruction(a.start);
       address_local_.start = kNoPatch;
       emit(O::F64MulAddMemAddImm, {addr, base, imm, offset, x, y});
       return;

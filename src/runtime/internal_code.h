@@ -27,6 +27,7 @@ inline constexpr uint8_t kInternalOperandCounts[] = {
 };
 inline uint32_t internalOperandCount(InternalOp op, const uint32_t* operands) {
   if (op == InternalOp::BrTable) return 2 + operands[1] + 1;
+  if (op == InternalOp::Removed) return operands[0];
   return kInternalOperandCounts[static_cast<uint32_t>(op)];
 }
 std::string_view internalOpName(InternalOp op);

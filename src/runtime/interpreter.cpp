@@ -674,8 +674,8 @@ op_BrTable: {
 }
 op_LoopHeader:  // never in threaded code (threaded_code.cpp drops it)
   NEXT(0);
-op_Removed3:  // the same
-  NEXT(3);
+op_Removed:  // the same
+  NEXT(ip[1]);
 op_LoopCheck:
   if (!limitsAllow(ctx, trap)) [[unlikely]] goto trapped;
   NEXT(0);

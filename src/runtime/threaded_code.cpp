@@ -61,7 +61,7 @@ void threadCode(CompiledFunction& fn, HandlerTable handlers) {
     auto op = static_cast<InternalOp>(in[pc]);
     uint32_t n = internalOperandCount(op, &in[pc + 1]);
     moved[pc] = uint32_t(w - out.get() + 1);  // for a dropped op: where the next one starts
-    if (op == InternalOp::LoopHeader || op == InternalOp::Removed3) {  // run nothing: dropped
+    if (op == InternalOp::LoopHeader || op == InternalOp::Removed) {  // run nothing: dropped
       pc += 1 + n;
       continue;
     }

@@ -227,7 +227,7 @@ TEST(FunctionCompilerTest, ReadModifyWriteThroughATeedAddressSumTakesOverTheSum)
   // (param i32 f64 f64) (local i32): local.get 0 i32.const 80 i32.add local.tee 3
   //   local.get 1 local.get 2 f64.mul local.get 3 f64.load f64.add f64.store
   // (nbody.wasm's "b[j].vx += dx * m"): the access computes p + 80 and
-  // writes local 3 itself; the I32AddImm that did becomes Removed3.
+  // writes local 3 itself; the I32AddImm that did becomes Removed.
   auto body = [](std::vector<uint8_t> between) {
     std::vector<uint8_t> b = {0x20, 0x00, 0x41, 0xD0, 0x00, 0x6A, 0x22, 0x03};
     b.insert(b.end(), between.begin(), between.end());
@@ -241,7 +241,7 @@ TEST(FunctionCompilerTest, ReadModifyWriteThroughATeedAddressSumTakesOverTheSum)
     return t;
   };
   EXPECT_EQ(compileOk(module({})).code,
-            code({w(Op::Removed3), 3, 0, 80, w(Op::F64MulAddMemAddImm), 3, 0, 80, 0, 1, 2, w(Op::Return)}));
+            code({w(Op::Removed), 3, 0, 80, w(Op::F64MulAddMemAddImm), 3, 0, 80, 0, 1, 2, w(Op::Return)}));
   std::vector<uint32_t> apart = {w(Op::I32AddImm), 3, 0, 80, w(Op::F64MulAddMem), 3, 0, 1, 2, w(Op::Return)};
   // Local 3 read once more in between (local.get 3 drop): the sum must be there.
   EXPECT_EQ(compileOk(module({0x20, 0x03, 0x1A})).code, apart);
@@ -258,7 +258,7 @@ TEST(FunctionCompilerTest, ReadModifyWriteTakesOverALoadFromFurtherBack) {
   // (param i32 f64) (local f64): local.get 0 local.get 0 f64.load offset=8
   //   <between> local.get 1 local.get 1 f64.add local.set 2
   //   local.get 2 f64.sub f64.store offset=8
-  // The load waits across pure steps, then becomes Removed3 and the store
+  // The load waits across pure steps, then becomes Removed and the store
   // an f64.sub_mem (nbody.wasm's b[i].vx, loaded at the top of the loop).
   auto module = [](std::vector<uint8_t> between) {
     std::vector<uint8_t> b = {0x20, 0x00, 0x20, 0x00, 0x2B, 0x03, 0x08};
@@ -270,7 +270,7 @@ TEST(FunctionCompilerTest, ReadModifyWriteTakesOverALoadFromFurtherBack) {
     return t;
   };
   EXPECT_EQ(compileOk(module({})).code,
-            code({w(Op::Removed3), 4, 0, 8, w(Op::F64Add), 2, 1, 1, w(Op::F64SubMem), 0, 8, 2, w(Op::Return)}));
+            code({w(Op::Removed), 3, 0, 8, w(Op::F64Add), 2, 1, 1, w(Op::F64SubMem), 0, 8, 2, w(Op::Return)}));
   auto stays_apart = [](const std::vector<uint32_t>& c) {
     return c[0] == w(Op::F64Load) && std::count(c.begin(), c.end(), w(Op::F64SubMem)) == 0;
   };
@@ -287,7 +287,7 @@ TEST(FunctionCompilerTest, ReadModifyWriteTakesOverALoadFromFurtherBack) {
 
 TEST(FunctionCompilerTest, ConstantLeftOperandPushedEarlyBecomesAnImmediate) {
   // (param f64 f64) (result f64): f64.const 2 local.get 0 local.get 1 f64.mul f64.div
-  // (nbody.wasm's dt / (d2 * sqrt(d2))): the Const64 becomes Removed3.
+  // (nbody.wasm's dt / (d2 * sqrt(d2))): the Const64 becomes Removed.
   std::vector<uint8_t> two = {0x44, 0, 0, 0, 0, 0, 0, 0, 0x40};
   auto body = [&](uint8_t op) {
     std::vector<uint8_t> b = two;
@@ -295,13 +295,13 @@ TEST(FunctionCompilerTest, ConstantLeftOperandPushedEarlyBecomesAnImmediate) {
     return b;
   };
   TestModule d(fn({ValType::F64, ValType::F64}, {ValType::F64}), body(0xA3));
-  EXPECT_EQ(compileOk(d).code, code({w(Op::Removed3), 2, 0, 0x40000000u, w(Op::F64Mul), 3, 0, 1,
+  EXPECT_EQ(compileOk(d).code, code({w(Op::Removed), 3, 0, 0x40000000u, w(Op::F64Mul), 3, 0, 1,
                                      w(Op::F64ImmDiv), 0, 3, 0, 0x40000000u, w(Op::Return)}));
   // 2 - sqrt(x) (2 - x * y is an f64.mul_sub of the constant's slot instead).
   std::vector<uint8_t> sub = two;
   for (uint8_t x : {0x20, 0x00, 0x9F, 0xA1, 0x0B}) sub.push_back(x);
   TestModule s(fn({ValType::F64, ValType::F64}, {ValType::F64}), sub);
-  EXPECT_EQ(compileOk(s).code, code({w(Op::Removed3), 2, 0, 0x40000000u, w(Op::F64Sqrt), 3, 0,
+  EXPECT_EQ(compileOk(s).code, code({w(Op::Removed), 3, 0, 0x40000000u, w(Op::F64Sqrt), 3, 0,
                                      w(Op::F64ImmSub), 0, 3, 0, 0x40000000u, w(Op::Return)}));
   // memory.size in between (not a pure step): the constant stays in its slot.
   std::vector<uint8_t> with_size = two;

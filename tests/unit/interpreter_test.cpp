@@ -874,9 +874,9 @@ TEST_F(InterpreterTest, ThreadedCodeTurnsBackIntoTheSameOps) {
 TEST_F(InterpreterTest, ReadModifyWriteThroughAnAddressSumWritesTheLocal) {
   MemoryInstance* mem = addMemory(1, 1);
   // f(b, x, y) -> L: L = u32(b + 24); m64[L + 8] += x * y; return L. The
-  // I32AddImm it replaced stays as Removed3, which threading drops.
+  // I32AddImm it replaced stays as Removed, which threading drops.
   Asm a;
-  a.emit(Op::Removed3, {3, 0, 24});
+  a.emit(Op::Removed, {3, 0, 24});
   a.emit(Op::F64MulAddMemAddImm, {3, 0, 24, 8, 1, 2});
   a.emit(Op::Move, {0, 3});
   a.emit(Op::Return);
