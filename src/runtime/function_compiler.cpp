@@ -149,6 +149,9 @@ bool isPureStep(InternalOp op) {
     case O::F64MulAdd: case O::F64MulSub: case O::F64MulSqrt: case O::F64MulImmLoad: case O::F64ImmDiv: case O::F64ImmSub:
     case O::I32Add: case O::I32Sub: case O::I32Mul: case O::I32And: case O::I32Or: case O::I32Xor:
     case O::I32Shl: case O::I32ShrS: case O::I32ShrU: case O::I32AddAdd: case O::I32MulAdd:
+    case O::I32OrAnd: case O::I32AndXor: case O::I32XorAnd: case O::I32AndNot:
+    case O::I32Rotl2Xor: case O::I32Rotl3Xor: case O::I32Rotl2XorShrU: case O::I32XorRotlImm: case O::I32XorShrUImm:
+    case O::I32MulAddLoad16SAddImm: case O::I32AddLoadIndexed: case O::I32AddAddLoadAddImm:
 #define WARDEN_PURE_CASE(name) case O::name##Imm:
     WARDEN_IMM_OPS(WARDEN_PURE_CASE)
     WARDEN_IMM_F64_OPS(WARDEN_PURE_CASE)
@@ -763,7 +766,7 @@ class BodyCompiler {
       if (!loadTimesConstant(sig.op, dst, a, *imm64))
         emit(immediateForm64(sig.op), {dst, a, uint32_t(*imm64), uint32_t(*imm64 >> 32)});
     } else if (!emitFusedPair(sig.op, dst, a, b) && !emitLoadOperand(sig.op, dst, a, b) &&
-               !constantLeftOperand(sig.op, dst, a, b))
+               !constantLeftOperand(sig.op, dst, a, b) && !emitAddOfLoaded(sig.op, dst, a, b))
       emit(sig.op, {dst, a, b});
     noteProducer();
     return {};
@@ -820,6 +823,7 @@ class BodyCompiler {
       // with a store: storeReadModifyWrite, or join a multiply-add).
       dropLastProducer();
       if (pair.fused == O::I32MulAdd && loadedMultiplyAdd(dst, a, x, y)) return true;
+      if (pair.fused == O::I32AddAdd && addAddOfLoaded(dst, a, x, y)) return true;
       emit(pair.fused, {dst, a, x, y});
       if (pair.fused == O::I32XorRotlImm || pair.fused == O::I32XorShrUImm) foldRotations(pair.fused, dst, a, x, y);
       return true;
@@ -1084,7 +1088,7 @@ class BodyCompiler {
   // neither read nor write t nor write `keep` (a slot the caller needs
   // unchanged since), with no label after it. kNoPatch if there is none
   // within a few instructions.
-  uint32_t writerAcrossPureSteps(uint32_t t, uint32_t keep, uint32_t from) const {
+  uint32_t writerAcrossPureSteps(uint32_t t, uint32_t from) const {
     using O = InternalOp;
     constexpr int kMaxSteps = 32;  // bounds the compile cost
     auto it = std::lower_bound(instr_starts_.begin(), instr_starts_.end(), from);
@@ -1094,7 +1098,6 @@ class BodyCompiler {
       if (op == O::Removed) continue;
       if (!isPureStep(op)) return kNoPatch;
       if (code_[start + 1] == t) return label_ == UINT32_MAX || label_ <= start ? start : kNoPatch;
-      if (code_[start + 1] == keep) return kNoPatch;
       uint32_t n = internalOperandCount(op, &code_[start + 1]);
       // Any other word equal to t (a slot read, or an immediate: conservative).
       for (uint32_t i = 2; i <= n; ++i)
@@ -1102,14 +1105,69 @@ class BodyCompiler {
     }
     return kNoPatch;
   }
+  // Whether an instruction after `start` and before `from` (pure steps, as
+  // writerAcrossPureSteps found them) writes `slot`.
+  bool writtenBetween(uint32_t slot, uint32_t start, uint32_t from) const {
+    auto it = std::upper_bound(instr_starts_.begin(), instr_starts_.end(), start);
+    for (; it != instr_starts_.end() && *it < from; ++it)
+      if (code_[*it] != uint32_t(InternalOp::Removed) && code_[*it + 1] == slot) return true;
+    return false;
+  }
 
   // The start of the `load` (F64Load or I32Load) that wrote t from
-  // [addr + offset], if only pure steps lie between (writerAcrossPureSteps).
+  // [addr + offset], if only pure steps lie between (writerAcrossPureSteps)
+  // and none writes addr.
   uint32_t hoistedLoad(InternalOp load, uint32_t t, uint32_t addr, uint32_t offset, uint32_t from) const {
-    uint32_t start = writerAcrossPureSteps(t, addr, from);
-    if (start == kNoPatch || code_[start] != uint32_t(load) || code_[start + 2] != addr || code_[start + 3] != offset)
+    uint32_t start = writerAcrossPureSteps(t, from);
+    if (start == kNoPatch || code_[start] != uint32_t(load) || code_[start + 2] != addr ||
+        code_[start + 3] != offset || writtenBetween(addr, start, from))
       return kNoPatch;
     return start;
+  }
+
+  // An i32 add with one operand loaded earlier, across pure steps (SHA-2's
+  // "t1 = ... + K[i] + W[i]"): the load becomes Removed and the add reads
+  // memory itself (internal_ops.def: I32AddLoadIndexed, I32AddAddLoadAddImm).
+  // `kind` is the load op wanted; on success returns the load's start and
+  // sets t to the operand it wrote.
+  uint32_t loadedI32Operand(InternalOp kind, std::initializer_list<uint32_t> operands, uint32_t& t) const {
+    for (uint32_t candidate : operands) {
+      if (candidate < num_local_slots_) continue;
+      uint32_t start = writerAcrossPureSteps(candidate, here());
+      if (start == kNoPatch || code_[start] != uint32_t(kind)) continue;
+      // The address slots, [base] and for Indexed [index], unchanged since.
+      if (writtenBetween(code_[start + 2], start, here())) continue;
+      if (kind == InternalOp::I32LoadIndexed && writtenBetween(code_[start + 3], start, here())) continue;
+      t = candidate;
+      return start;
+    }
+    return kNoPatch;
+  }
+
+  bool emitAddOfLoaded(InternalOp op, uint32_t dst, uint32_t a, uint32_t b) {
+    using O = InternalOp;
+    if (op != O::I32Add || !emitting() || a == b) return false;
+    uint32_t t = 0;
+    uint32_t start = loadedI32Operand(O::I32LoadIndexed, {a, b}, t);
+    if (start == kNoPatch) return false;
+    uint32_t other = t == a ? b : a;
+    std::array<uint32_t, 4> access{code_[start + 2], code_[start + 3], code_[start + 4], code_[start + 5]};
+    removeInstruction(start);
+    emit(O::I32AddLoadIndexed, {dst, other, access[0], access[1], access[2], access[3]});
+    return true;
+  }
+
+  // The same for i32.add_add (a + (b + c)) with `a` loaded (I32LoadAddImm).
+  bool addAddOfLoaded(uint32_t dst, uint32_t a, uint32_t b, uint32_t c) {
+    using O = InternalOp;
+    uint32_t t = 0;
+    if (!emitting() || a == b || a == c) return false;
+    uint32_t start = loadedI32Operand(O::I32LoadAddImm, {a}, t);
+    if (start == kNoPatch) return false;
+    std::array<uint32_t, 3> access{code_[start + 2], code_[start + 3], code_[start + 4]};
+    removeInstruction(start);
+    emit(O::I32AddAddLoadAddImm, {dst, b, c, access[0], access[1], access[2]});
+    return true;
   }
 
   // "f64.const c ; ... ; f64.div" (or sub) with the constant the left
@@ -1119,7 +1177,7 @@ class BodyCompiler {
   bool constantLeftOperand(InternalOp op, uint32_t dst, uint32_t a, uint32_t b) {
     using O = InternalOp;
     if ((op != O::F64Div && op != O::F64Sub) || !emitting() || a < num_local_slots_ || a == b) return false;
-    uint32_t start = writerAcrossPureSteps(a, a, here());
+    uint32_t start = writerAcrossPureSteps(a, here());
     if (start == kNoPatch || code_[start] != uint32_t(O::Const64)) return false;
     uint32_t lo = code_[start + 2], hi = code_[start + 3];
     removeInstruction(start);

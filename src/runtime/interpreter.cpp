@@ -920,6 +920,16 @@ op_I32MulAddLoad16SAddImm: {
   writeSlot(SLOT(1), uint32_t(SLOT(2).i32 + m * SLOT(6).i32));
   NEXT(6);
 }
+op_I32AddLoadIndexed: {
+  uint64_t ea = uint64_t(uint32_t(SLOT(3).i32 + (SLOT(4).i32 << (ip[5] & 31)))) + ip[6];
+  writeSlot(SLOT(1), uint32_t(SLOT(2).i32 + loadAs<uint32_t, uint32_t>(mem_base + ea)));
+  NEXT(6);
+}
+op_I32AddAddLoadAddImm: {
+  uint64_t ea = uint64_t(uint32_t(SLOT(4).i32 + ip[5])) + ip[6];
+  writeSlot(SLOT(1), uint32_t(loadAs<uint32_t, uint32_t>(mem_base + ea) + (SLOT(2).i32 + SLOT(3).i32)));
+  NEXT(6);
+}
 op_F64MulAddMemAddImm: {
   uint32_t address = uint32_t(SLOT(2).i32 + ip[3]);
   uint64_t ea = uint64_t(address) + ip[4];

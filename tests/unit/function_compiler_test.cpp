@@ -341,6 +341,37 @@ TEST(FunctionCompilerTest, Int16LoadedIntoAMultiplyAddJoinsIt) {
   EXPECT_EQ(std::count(squared.begin(), squared.end(), w(Op::I32MulAddLoad16SAddImm)), 0) << disassemble(CompiledFunction{squared});
 }
 
+TEST(FunctionCompilerTest, I32AddTakesOverALoadFromFurtherBack) {
+  // (param i32 i32 i32) (result i32): local.get 0 local.get 1 i32.add i32.load
+  //   <between> local.get 2 local.get 2 i32.xor i32.add
+  // = m32[p + i] + (z ^ z): the load waits across the xor, then the add
+  // reads memory itself (SHA-256's "+ W[i]").
+  auto module = [](std::vector<uint8_t> between) {
+    std::vector<uint8_t> b = {0x20, 0x00, 0x20, 0x01, 0x6A, 0x28, 0x02, 0x00};
+    b.insert(b.end(), between.begin(), between.end());
+    b.insert(b.end(), {0x20, 0x02, 0x20, 0x02, 0x73, 0x6A, 0x0B});
+    TestModule t(fn({I32, I32, I32}, {I32}), b);
+    t.module.memories.push_back(MemoryType{});
+    return t;
+  };
+  EXPECT_EQ(compileOk(module({})).code, code({w(Op::Removed), 5, 0, 1, 0, 0, w(Op::I32Xor), 4, 2, 2,
+                                              w(Op::I32AddLoadIndexed), 0, 4, 0, 1, 0, 0, w(Op::Return)}));
+  auto stays_apart = [](const std::vector<uint32_t>& c) {
+    return c[0] == w(Op::I32LoadIndexed) && std::count(c.begin(), c.end(), w(Op::I32AddLoadIndexed)) == 0;
+  };
+  // A store in between (local.get 1 local.get 2 i32.store): memory may have changed.
+  EXPECT_TRUE(stays_apart(compileOk(module({0x20, 0x01, 0x20, 0x02, 0x36, 0x02, 0x00})).code));
+  // The index local written in between (i32.const 7 local.set 1).
+  EXPECT_TRUE(stays_apart(compileOk(module({0x41, 0x07, 0x21, 0x01})).code));
+
+  // m32[p + 16] + (y + z): i32.add_add with its first operand loaded.
+  TestModule a(fn({I32, I32, I32}, {I32}),
+               {0x20, 0x00, 0x41, 0x10, 0x6A, 0x28, 0x02, 0x00, 0x20, 0x01, 0x20, 0x02, 0x6A, 0x6A, 0x0B});
+  a.module.memories.push_back(MemoryType{});
+  EXPECT_EQ(compileOk(a).code, code({w(Op::Removed), 4, 0, 16, 0, w(Op::I32AddAddLoadAddImm), 0, 1, 2, 0, 16, 0,
+                                     w(Op::Return)}));
+}
+
 TEST(FunctionCompilerTest, ReadModifyWriteNeedsTheSameAddressAndOffset) {
   // Offsets 8 and 16: a load and an add, then a store elsewhere.
   TestModule t(fn({I32, ValType::F64}, {}),

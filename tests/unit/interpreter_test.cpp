@@ -930,6 +930,28 @@ TEST_F(InterpreterTest, MultiplyAddOfALoadedInt16) {
   EXPECT_FALSE(call(f, {Value::fromI32(0), Value::fromI32(65530), Value::fromI32(1)}).has_value());  // out of bounds
 }
 
+TEST_F(InterpreterTest, AddsWithALoadedOperand) {
+  MemoryInstance* mem = addMemory(1, 1);
+  auto put32 = [&](uint32_t at, uint32_t v) { std::memcpy(mem->base + at, &v, 4); };
+  // f(a, base, i) = a + m32[u32(base + (i << 2)) + 4], wrapping.
+  Asm x;
+  x.emit(Op::I32AddLoadIndexed, {0, 0, 1, 2, 2, 4});
+  x.emit(Op::Return);
+  uint32_t f = addFunction(i32s(3, 1), 0, 3, x.code);
+  put32(100 + 12 + 4, 0xFFFFFFFFu);
+  EXPECT_EQ(callI32(f, {5, 100, 3}), 4u);
+  EXPECT_EQ(callI32(f, {5, 0xFFFFFFFCu, 29}), 5u + 0xFFFFFFFFu);  // base + (i << 2) wraps to 112, + 4
+  EXPECT_FALSE(call(f, {Value::fromI32(0), Value::fromI32(65532), Value::fromI32(0)}).has_value());
+  // g(b, c, base) = m32[u32(base + 8) + 4] + (b + c).
+  Asm y;
+  y.emit(Op::I32AddAddLoadAddImm, {0, 0, 1, 2, 8, 4});
+  y.emit(Op::Return);
+  uint32_t g = addFunction(i32s(3, 1), 0, 3, y.code);
+  put32(200 + 8 + 4, 1000);
+  EXPECT_EQ(callI32(g, {20, 3, 200}), 1023u);
+  EXPECT_FALSE(call(g, {Value::fromI32(0), Value::fromI32(0), Value::fromI32(65530)}).has_value());
+}
+
 TEST_F(InterpreterTest, ThreadingDropsLoopHeadersAndRetargetsBranchesToThem) {
   // A loop header that checks nothing: threading drops it, and a branch
   // to it lands on the op after it. Counts fp[0] up to 5.
