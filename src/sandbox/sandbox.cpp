@@ -59,18 +59,21 @@ std::string sizeLabel(std::optional<uint64_t> bytes) { return bytes ? fmt::forma
 
 Expect<std::unique_ptr<Sandbox>> Sandbox::create(Engine& engine, std::shared_ptr<const Module> module,
                                                  wasi::WasiConfig config, std::optional<uint64_t> memory_cap_bytes) {
-  return create(engine, std::move(config), memory_cap_bytes,
+  return create(engine, std::move(config), memory_cap_bytes, *module,
                 [&module](const Linker& linker, Store& store) { return linker.instantiate(store, module); });
 }
 
 Expect<std::unique_ptr<Sandbox>> Sandbox::create(Engine& engine, wasi::WasiConfig config,
-                                                 std::optional<uint64_t> memory_cap_bytes, const Instantiate& instantiate) {
+                                                 std::optional<uint64_t> memory_cap_bytes, const Module& module,
+                                                 const Instantiate& instantiate) {
   std::unique_ptr<Sandbox> box(new Sandbox());
   box->store_ = std::make_unique<Store>(engine);
   box->store_->setMemoryLimitPages(capPages(memory_cap_bytes));
   box->wasi_ = WARDEN_TRY(wasi::WasiContext::create(std::move(config)));
   Linker linker;
-  WARDEN_TRY(wasi::defineWasi(linker, *box->store_, *box->wasi_));
+  // Only the functions the module imports: the Linker lives for this
+  // instantiation alone.
+  WARDEN_TRY(wasi::defineWasi(linker, *box->store_, *box->wasi_, &module));
   box->instance_ = WARDEN_TRY(instantiate(linker, *box->store_));
   return box;
 }

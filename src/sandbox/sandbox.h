@@ -26,10 +26,11 @@ class Sandbox {
                                                  wasi::WasiConfig config, std::optional<uint64_t> memory_cap_bytes);
 
   // The same, with the instance made by `instantiate` (a snapshot restore)
-  // from a Linker that holds the WASI functions.
+  // from a Linker that holds the WASI functions `module` imports.
   using Instantiate = std::function<Expect<Instance*>(const Linker& linker, Store& store)>;
   static Expect<std::unique_ptr<Sandbox>> create(Engine& engine, wasi::WasiConfig config,
-                                                 std::optional<uint64_t> memory_cap_bytes, const Instantiate& instantiate);
+                                                 std::optional<uint64_t> memory_cap_bytes, const Module& module,
+                                                 const Instantiate& instantiate);
 
   // Calls the export `name` with `args` (slot layout) under `limits`, with
   // stdin from `stdin_data` and output captured into the Result (and

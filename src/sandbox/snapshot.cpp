@@ -243,7 +243,7 @@ Expect<std::unique_ptr<Sandbox>> Snapshot::restore(Engine& engine, std::shared_p
                                                  fmt::join(preopens_, ", "))));
   std::vector<MemoryImageSource> memories;
   if (!image_.memory_bytes.empty()) memories.push_back({fd_, memory_offset_});
-  return Sandbox::create(engine, std::move(config), memory_cap_bytes, [&](const Linker& linker, Store& store) {
+  return Sandbox::create(engine, std::move(config), memory_cap_bytes, *module, [&](const Linker& linker, Store& store) {
     return linker.instantiateImage(store, module, image_, memories);
   });
 }
