@@ -1606,8 +1606,33 @@ class BodyCompiler {
       emit(InternalOp::Select128, {s.dst, s.a, s.b, s.cond});
       return;
     }
-    emit(InternalOp::Select, {s.dst, s.a, s.b, s.cond});
+    if (!selectOnCompare(s)) emit(InternalOp::Select, {s.dst, s.a, s.b, s.cond});
     noteProducer();
+  }
+
+  // "i32.<cmp> c x y ; select d a b c" (c a stack temporary read by nothing
+  // else): one op (internal_ops.def: Select<cmp>, Select<cmp>Imm). sort.wasm's
+  // branch-free merge takes min(a, b) this way every element.
+  bool selectOnCompare(const SelectSlots& s) {
+    using O = InternalOp;
+    const Producer& p = last_producer_;
+    if (!emitting() || p.end != here() || p.dst_word == kNoPatch || code_[p.dst_word] != s.cond ||
+        s.cond < num_local_slots_ || s.cond == s.a || s.cond == s.b || p.end - p.dst_word != 3)
+      return false;
+    O fused = O::Count_;
+    switch (static_cast<O>(code_[p.dst_word - 1])) {
+#define WARDEN_SELECT_CASE(name)                \
+  case O::name: fused = O::Select##name; break; \
+  case O::name##Imm: fused = O::Select##name##Imm; break;
+      WARDEN_SELECT_CMP_OPS(WARDEN_SELECT_CASE)
+#undef WARDEN_SELECT_CASE
+      default: return false;
+    }
+    uint32_t x = code_[p.dst_word + 1], y = code_[p.dst_word + 2];
+    truncateCode(p.dst_word - 1);
+    dropLastProducer();
+    emit(fused, {s.dst, s.a, s.b, x, y});
+    return true;
   }
 
 

@@ -534,6 +534,15 @@ op_Const64:
 op_Select:
   SLOT(1) = SLOT(4).i32 ? SLOT(2) : SLOT(3);
   NEXT(4);
+#define SELECT_CMP_HANDLER(name)                                       \
+  op_Select##name:                                                     \
+  SLOT(1) = num::name(SLOT(4).i32, SLOT(5).i32) ? SLOT(2) : SLOT(3);   \
+  NEXT(5);                                                             \
+  op_Select##name##Imm:                                                \
+  SLOT(1) = num::name(SLOT(4).i32, ip[5]) ? SLOT(2) : SLOT(3);         \
+  NEXT(5);
+  WARDEN_SELECT_CMP_OPS(SELECT_CMP_HANDLER)
+#undef SELECT_CMP_HANDLER
 op_GlobalGet:
   SLOT(1) = instance->globals[ip[2]]->value;
   NEXT(2);

@@ -372,6 +372,19 @@ TEST(FunctionCompilerTest, I32AddTakesOverALoadFromFurtherBack) {
                                      w(Op::Return)}));
 }
 
+TEST(FunctionCompilerTest, SelectOnACompareMadeForItBecomesOneOp) {
+  // (param i32 i32) (result i32): local.get 0 local.get 1 local.get 0 local.get 1 i32.lt_u select
+  // = min(x, y) unsigned.
+  TestModule t(fn({I32, I32}, {I32}), {0x20, 0x00, 0x20, 0x01, 0x20, 0x00, 0x20, 0x01, 0x49, 0x1B, 0x0B});
+  EXPECT_EQ(compileOk(t).code, code({w(Op::SelectI32LtU), 0, 0, 1, 0, 1, w(Op::Return)}));
+  // ... x > 10 (an immediate compare).
+  TestModule i(fn({I32, I32}, {I32}), {0x20, 0x00, 0x20, 0x01, 0x20, 0x00, 0x41, 0x0A, 0x4A, 0x1B, 0x0B});
+  EXPECT_EQ(compileOk(i).code, code({w(Op::SelectI32GtSImm), 0, 0, 1, 0, 10, w(Op::Return)}));
+  // A condition that is not a compare stays a plain select: x & y.
+  TestModule a(fn({I32, I32}, {I32}), {0x20, 0x00, 0x20, 0x01, 0x20, 0x00, 0x20, 0x01, 0x71, 0x1B, 0x0B});
+  EXPECT_EQ(compileOk(a).code, code({w(Op::I32And), 4, 0, 1, w(Op::Select), 0, 0, 1, 4, w(Op::Return)}));
+}
+
 TEST(FunctionCompilerTest, ReadModifyWriteNeedsTheSameAddressAndOffset) {
   // Offsets 8 and 16: a load and an add, then a store elsewhere.
   TestModule t(fn({I32, ValType::F64}, {}),

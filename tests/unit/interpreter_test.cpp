@@ -952,6 +952,26 @@ TEST_F(InterpreterTest, AddsWithALoadedOperand) {
   EXPECT_FALSE(call(g, {Value::fromI32(0), Value::fromI32(0), Value::fromI32(65530)}).has_value());
 }
 
+TEST_F(InterpreterTest, SelectOnACompare) {
+  // f(x, y) = (x <u y ? x : y, x >s -1 ? 111 : 222): the whole slot is chosen.
+  Asm a;
+  a.emit(Op::Const32, {2, 111});
+  a.emit(Op::Const32, {3, 222});
+  a.emit(Op::SelectI32GtSImm, {4, 2, 3, 0, 0xFFFFFFFFu});
+  a.emit(Op::SelectI32LtU, {0, 0, 1, 0, 1});
+  a.emit(Op::Move, {1, 4});
+  a.emit(Op::Return);
+  uint32_t f = addFunction(i32s(2, 2), 3, 5, a.code);
+  auto r = call(f, {Value::fromI32(3), Value::fromI32(0xFFFFFFFFu)});
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ((*r)[0].i32, 3u);
+  EXPECT_EQ((*r)[1].i32, 111u);
+  r = call(f, {Value::fromI32(0xFFFFFFFEu), Value::fromI32(7)});
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ((*r)[0].i32, 7u);
+  EXPECT_EQ((*r)[1].i32, 222u);  // -2 > -1 is false
+}
+
 TEST_F(InterpreterTest, ThreadingDropsLoopHeadersAndRetargetsBranchesToThem) {
   // A loop header that checks nothing: threading drops it, and a branch
   // to it lands on the op after it. Counts fp[0] up to 5.
