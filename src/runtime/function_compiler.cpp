@@ -156,6 +156,10 @@ bool isPureStep(InternalOp op) {
     WARDEN_IMM_OPS(WARDEN_PURE_CASE)
     WARDEN_IMM_F64_OPS(WARDEN_PURE_CASE)
 #undef WARDEN_PURE_CASE
+#define WARDEN_PURE_CASE(name) \
+  case O::Select##name: case O::Select##name##Imm: case O::I32Add##name: case O::I32Add##name##Imm:
+    WARDEN_SELECT_CMP_OPS(WARDEN_PURE_CASE)
+#undef WARDEN_PURE_CASE
 #define WARDEN_PURE_CASE(name) case O::name##Load: case O::name##LoadAddImm:
     WARDEN_LOAD_OPERAND_OPS(WARDEN_PURE_CASE)
 #undef WARDEN_PURE_CASE
@@ -810,6 +814,23 @@ class BodyCompiler {
     auto has_two_operands = [&] { return p.end - p.dst_word == 3; };
     if (!has_two_operands()) return false;
     uint32_t x = code_[p.dst_word + 1], y = code_[p.dst_word + 2];
+    if (op == O::I32Add) {  // a + (x <cmp> y): how sort.wasm's branch-free merge steps its indices
+      O fused = O::Count_;
+      switch (first) {
+#define WARDEN_ADD_CMP_CASE(name)                 \
+  case O::name: fused = O::I32Add##name; break; \
+  case O::name##Imm: fused = O::I32Add##name##Imm; break;
+        WARDEN_SELECT_CMP_OPS(WARDEN_ADD_CMP_CASE)
+#undef WARDEN_ADD_CMP_CASE
+        default: break;
+      }
+      if (fused != O::Count_) {
+        truncateCode(p.dst_word - 1);
+        emit(fused, {dst, a, x, y});
+        dropLastProducer();
+        return true;
+      }
+    }
     if (first == O::I32XorImm && y == 0xFFFFFFFFu && op == O::I32And) {  // a & (x ^ -1)
       truncateCode(p.dst_word - 1);
       emit(O::I32AndNot, {dst, a, x});

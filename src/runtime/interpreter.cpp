@@ -543,6 +543,15 @@ op_Select:
   NEXT(5);
   WARDEN_SELECT_CMP_OPS(SELECT_CMP_HANDLER)
 #undef SELECT_CMP_HANDLER
+#define ADD_CMP_HANDLER(name)                                                        \
+  op_I32Add##name:                                                                   \
+  writeSlot(SLOT(1), uint32_t(SLOT(2).i32 + num::name(SLOT(3).i32, SLOT(4).i32)));   \
+  NEXT(4);                                                                           \
+  op_I32Add##name##Imm:                                                              \
+  writeSlot(SLOT(1), uint32_t(SLOT(2).i32 + num::name(SLOT(3).i32, ip[4])));         \
+  NEXT(4);
+  WARDEN_SELECT_CMP_OPS(ADD_CMP_HANDLER)
+#undef ADD_CMP_HANDLER
 op_GlobalGet:
   SLOT(1) = instance->globals[ip[2]]->value;
   NEXT(2);

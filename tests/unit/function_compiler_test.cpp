@@ -380,6 +380,12 @@ TEST(FunctionCompilerTest, SelectOnACompareMadeForItBecomesOneOp) {
   // ... x > 10 (an immediate compare).
   TestModule i(fn({I32, I32}, {I32}), {0x20, 0x00, 0x20, 0x01, 0x20, 0x00, 0x41, 0x0A, 0x4A, 0x1B, 0x0B});
   EXPECT_EQ(compileOk(i).code, code({w(Op::SelectI32GtSImm), 0, 0, 1, 0, 10, w(Op::Return)}));
+  // x + (y <u 5): an add of a compare's 0 or 1 is one op too.
+  TestModule c(fn({I32, I32}, {I32}), {0x20, 0x00, 0x20, 0x01, 0x41, 0x05, 0x49, 0x6A, 0x0B});
+  EXPECT_EQ(compileOk(c).code, code({w(Op::I32AddI32LtUImm), 0, 0, 1, 5, w(Op::Return)}));
+  // (x >=s y) + x: either side.
+  TestModule d(fn({I32, I32}, {I32}), {0x20, 0x00, 0x20, 0x01, 0x4E, 0x20, 0x00, 0x6A, 0x0B});
+  EXPECT_EQ(compileOk(d).code, code({w(Op::I32AddI32GeS), 0, 0, 0, 1, w(Op::Return)}));
   // A condition that is not a compare stays a plain select: x & y.
   TestModule a(fn({I32, I32}, {I32}), {0x20, 0x00, 0x20, 0x01, 0x20, 0x00, 0x20, 0x01, 0x71, 0x1B, 0x0B});
   EXPECT_EQ(compileOk(a).code, code({w(Op::I32And), 4, 0, 1, w(Op::Select), 0, 0, 1, 4, w(Op::Return)}));

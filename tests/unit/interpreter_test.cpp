@@ -970,6 +970,14 @@ TEST_F(InterpreterTest, SelectOnACompare) {
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ((*r)[0].i32, 7u);
   EXPECT_EQ((*r)[1].i32, 222u);  // -2 > -1 is false
+  // g(a, x, y) = a + (x <s y) + (x == 7): wrapping.
+  Asm b;
+  b.emit(Op::I32AddI32LtS, {0, 0, 1, 2});
+  b.emit(Op::I32AddI32EqImm, {0, 0, 1, 7});
+  b.emit(Op::Return);
+  uint32_t g = addFunction(i32s(3, 1), 0, 3, b.code);
+  EXPECT_EQ(callI32(g, {0xFFFFFFFFu, 0xFFFFFFFFu, 0}), 0u);  // -1 + (-1 < 0) wraps to 0
+  EXPECT_EQ(callI32(g, {10, 7, 3}), 11u);
 }
 
 TEST_F(InterpreterTest, ThreadingDropsLoopHeadersAndRetargetsBranchesToThem) {
