@@ -1,20 +1,42 @@
 #include "runtime/internal_code.h"
 
+#include <array>
+#include <cstdint>
+
 #include <fmt/format.h>
 
 namespace warden {
 
 namespace {
-constexpr std::string_view kNames[] = {
-#define OP(name, operands, text) text,
+
+// The names as one block of text and offsets into it, not an array of
+// pointers: warden is a static PIE, and a pointer table (10 KB here) is
+// relocated, so its pages written, at the start of every process.
+constexpr char kNameText[] =
+#define OP(name, operands, text) text "\0"
 #include "runtime/internal_ops.def"
 #undef OP
-};
+    ;
+
+constexpr size_t kOpCount = static_cast<size_t>(InternalOp::Count_);
+
+constexpr std::array<uint16_t, kOpCount> kNameOffsets = [] {
+  std::array<uint16_t, kOpCount> offsets{};
+  size_t at = 0;
+  for (size_t i = 0; i < kOpCount; ++i) {
+    offsets[i] = static_cast<uint16_t>(at);
+    while (kNameText[at] != '\0') ++at;
+    ++at;
+  }
+  return offsets;
+}();
+static_assert(sizeof kNameText < 65536, "offsets are 16-bit");
+
 }  // namespace
 
 std::string_view internalOpName(InternalOp op) {
   auto i = static_cast<uint32_t>(op);
-  return i < static_cast<uint32_t>(InternalOp::Count_) ? kNames[i] : "<bad op>";
+  return i < kOpCount ? std::string_view(kNameText + kNameOffsets[i]) : "<bad op>";
 }
 
 std::string disassemble(const CompiledFunction& fn) {

@@ -391,6 +391,18 @@ TEST(FunctionCompilerTest, SelectOnACompareMadeForItBecomesOneOp) {
   EXPECT_EQ(compileOk(a).code, code({w(Op::I32And), 4, 0, 1, w(Op::Select), 0, 0, 1, 4, w(Op::Return)}));
 }
 
+TEST(InternalCodeTest, EveryOpHasItsName) {
+  // The names are one block of text with offsets (internal_code.cpp): each
+  // op finds its own, the first and last included.
+  EXPECT_EQ(internalOpName(static_cast<Op>(0)), "i32.eqz");  // numeric_ops.def comes first
+  EXPECT_EQ(internalOpName(Op::Move), "move");
+  EXPECT_EQ(internalOpName(Op::Removed), "removed");
+  EXPECT_EQ(internalOpName(Op::F64MulAddMemAddImm), "f64.mul_add_mem_add_imm");
+  EXPECT_EQ(internalOpName(Op::Count_), "<bad op>");
+  for (uint32_t i = 0; i < uint32_t(Op::Count_); ++i) EXPECT_FALSE(internalOpName(Op(i)).empty()) << i;
+  EXPECT_EQ(internalOpName(Op(uint32_t(Op::Count_) - 1)).find('\0'), std::string_view::npos);
+}
+
 TEST(FunctionCompilerTest, ReadModifyWriteNeedsTheSameAddressAndOffset) {
   // Offsets 8 and 16: a load and an add, then a store elsewhere.
   TestModule t(fn({I32, ValType::F64}, {}),
