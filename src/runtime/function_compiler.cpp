@@ -218,6 +218,7 @@ class BodyCompiler {
     // Start-up cost (callgrind, warden run hello.wasm): growing these one by
     // one was a tenth of compiling. Code takes about one word per body byte.
     code_.reserve(body_.body_size + 8);
+    instr_starts_.reserve(body_.body_size / 2 + 8);
     stack_.reserve(16);
     stack_offsets_.reserve(16);
     stack_src_.reserve(16);
