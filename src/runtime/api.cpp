@@ -20,7 +20,11 @@ uint32_t Engine::internType(const FuncType& type) {
   return type_ids_.emplace(type, uint32_t(type_ids_.size())).first->second;
 }
 
-Expect<std::shared_ptr<const Module>> compileModule(Engine&, std::vector<uint8_t>&& bytes) {
+Expect<std::shared_ptr<const Module>> compileModule(Engine& engine, std::vector<uint8_t>&& bytes) {
+  return compileModule(engine, ModuleBytes(std::move(bytes)));
+}
+
+Expect<std::shared_ptr<const Module>> compileModule(Engine&, ModuleBytes bytes) {
   Module module = WARDEN_TRY(decodeModule(std::move(bytes)));
   WARDEN_TRY(validateAndCompile(module));
   return std::make_shared<const Module>(std::move(module));
@@ -34,7 +38,11 @@ Expect<std::shared_ptr<const Module>> compileModuleLazily(Engine& engine, std::s
   return compileModuleLazily(engine, std::vector<uint8_t>(bytes.begin(), bytes.end()));
 }
 
-Expect<std::shared_ptr<const Module>> compileModuleLazily(Engine&, std::vector<uint8_t>&& bytes) {
+Expect<std::shared_ptr<const Module>> compileModuleLazily(Engine& engine, std::vector<uint8_t>&& bytes) {
+  return compileModuleLazily(engine, ModuleBytes(std::move(bytes)));
+}
+
+Expect<std::shared_ptr<const Module>> compileModuleLazily(Engine&, ModuleBytes bytes) {
   Module module = WARDEN_TRY(decodeModule(std::move(bytes)));
   WARDEN_TRY(validateStructure(module));
   module.lazy = std::make_shared<LazyBodies>(module, DecodeLimits{});

@@ -64,6 +64,8 @@ class Engine {
 Expect<std::shared_ptr<const Module>> compileModule(Engine& engine, std::span<const uint8_t> bytes);
 // The same, taking the buffer over instead of copying it.
 Expect<std::shared_ptr<const Module>> compileModule(Engine& engine, std::vector<uint8_t>&& bytes);
+// The same, sharing the bytes (a mapped file: ModuleBytes::mapFile).
+Expect<std::shared_ptr<const Module>> compileModule(Engine& engine, ModuleBytes bytes);
 // Decodes the module and validates all but its function bodies, which are
 // validated and compiled on their first call (lazy_bodies.h). Only for bytes
 // that passed compileModule before — e.g. the module a snapshot was made
@@ -71,6 +73,7 @@ Expect<std::shared_ptr<const Module>> compileModule(Engine& engine, std::vector<
 // called.
 Expect<std::shared_ptr<const Module>> compileModuleLazily(Engine& engine, std::span<const uint8_t> bytes);
 Expect<std::shared_ptr<const Module>> compileModuleLazily(Engine& engine, std::vector<uint8_t>&& bytes);
+Expect<std::shared_ptr<const Module>> compileModuleLazily(Engine& engine, ModuleBytes bytes);
 // Decodes and validates only (for `warden validate`).
 Expect<void> validateModule(std::span<const uint8_t> bytes);
 

@@ -644,6 +644,11 @@ class ModuleDecoder {
 
 Expect<Module> decodeModule(std::vector<uint8_t>&& bytes, const DecodeLimits& limits) {
   if (bytes.size() > UINT32_MAX) return fail(ErrorCode::ImplementationLimit, "module larger than 4 GiB");
+  return decodeModule(ModuleBytes(std::move(bytes)), limits);
+}
+
+Expect<Module> decodeModule(ModuleBytes bytes, const DecodeLimits& limits) {
+  if (bytes.size() > UINT32_MAX) return fail(ErrorCode::ImplementationLimit, "module larger than 4 GiB");
   Module module;
   module.bytes = std::move(bytes);
   ModuleDecoder decoder(module, limits);

@@ -32,5 +32,7 @@ Expect<Module> decodeModule(std::span<const uint8_t> bytes, const DecodeLimits& 
 // The same, taking the buffer over instead of copying it (a module file read
 // whole: no second copy of what may be tens of megabytes).
 Expect<Module> decodeModule(std::vector<uint8_t>&& bytes, const DecodeLimits& limits = {});
+// The same, sharing `bytes` (e.g. a mapped file) instead of copying them.
+Expect<Module> decodeModule(ModuleBytes bytes, const DecodeLimits& limits = {});
 
 }  // namespace warden

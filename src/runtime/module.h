@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "runtime/internal_code.h"
+#include "runtime/module_bytes.h"
 #include "runtime/types.h"
 
 namespace warden {
@@ -88,7 +89,7 @@ struct SectionInfo {
 };
 
 struct Module {
-  std::vector<uint8_t> bytes;  // the binary, owned; bodies and data point into it
+  ModuleBytes bytes;  // the binary, shared; bodies and data point into it
 
   std::vector<FuncType> types;
   std::vector<Import> imports;
