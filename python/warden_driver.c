@@ -10,7 +10,8 @@
 //   warden_alloc(n) -> ptr        n bytes for the host to write a source into
 //   warden_run(kind, ptr, n) -> int
 //                                 runs source code (kind 0), a module by name
-//                                 (1, like -m) or a script by path (2) as
+//                                 (1, like -m) or a script by path (2, its
+//                                 sys.argv[0] from $WARDEN_ARGV0 if set) as
 //                                 __main__; frees ptr; returns the exit status.
 //                                 kind | 0x100 marks the sandbox's last run:
 //                                 atexit functions run after it, as at exit
@@ -18,7 +19,7 @@
 // Everything that may differ between the snapshot and the run is read again
 // at each run: argv (sys.argv[1:] from the WASI args after argv[0]), the
 // environment, the working directory ($WARDEN_CWD, which the driver removes
-// from the environment the program sees), directories preopened after the
+// from the environment the program sees, like $WARDEN_ARGV0), directories preopened after the
 // snapshot, the seed of `random`, and stdout's buffering (line-buffered on a
 // terminal). The str/bytes hash seed stays the snapshot's (docs/SNAPSHOTS.md).
 #define PY_SSIZE_T_CLEAN
@@ -60,9 +61,25 @@ static const char kHelpers[] =
     "def run_module(name):\n"
     "    import runpy\n"
     "    runpy._run_module_as_main(name, alter_argv=True)\n"
-    "def run_path(path):\n"
-    "    import runpy\n"
-    "    runpy.run_path(path, run_name='__main__')\n";
+    "def run_path(path, argv0):\n"
+    "    if _os.path.isdir(path) or _is_zip(path):\n"
+    "        import runpy\n"
+    "        runpy.run_path(path, run_name='__main__')\n"
+    "        return\n"
+    "    import io\n"
+    "    with io.open_code(path) as f:\n"
+    "        code = compile(f.read(), path, 'exec', dont_inherit=True)\n"
+    "    main = _sys.modules['__main__'].__dict__\n"
+    "    main['__file__'] = path\n"
+    "    main['__cached__'] = None\n"
+    "    _sys.argv[0] = argv0\n"
+    "    exec(code, main)\n"
+    "def _is_zip(path):\n"
+    "    try:\n"
+    "        with open(path, 'rb') as f:\n"
+    "            return f.read(4) == b'PK\\x03\\x04'\n"
+    "    except OSError:\n"
+    "        return False\n";
 
 static PyObject* helpers;  // the helper module's dict
 
@@ -119,7 +136,8 @@ static PyObject* fresh_environment(void) {
   for (char** entry = environ; list && entry && *entry; ++entry) {
     const char* eq = strchr(*entry, '=');
     if (!eq || eq == *entry) continue;
-    if (strncmp(*entry, "WARDEN_CWD=", 11) == 0) continue;  // the driver's, not the program's
+    // The driver's own variables, not the program's.
+    if (strncmp(*entry, "WARDEN_CWD=", 11) == 0 || strncmp(*entry, "WARDEN_ARGV0=", 13) == 0) continue;
     PyObject* key = PyUnicode_DecodeFSDefaultAndSize(*entry, eq - *entry);
     PyObject* value = PyUnicode_DecodeFSDefault(eq + 1);
     if (key && value) {
@@ -247,6 +265,14 @@ EXPORT(warden_init) int warden_init(void) {
     }
     free(names);
   }
+  // What exists now is the snapshot's: a collection in a restored sandbox
+  // would visit (and write) every page of it, so it is frozen out of the
+  // collector's generations, as a forking server does before fork.
+  PyObject* gc = PyImport_ImportModule("gc");
+  PyObject* frozen = gc ? PyObject_CallMethod(gc, "freeze", NULL) : NULL;
+  Py_XDECREF(gc);
+  if (!frozen) return finish(NULL);
+  Py_DECREF(frozen);
   mark_known_preopens();
   Py_INCREF(Py_None);
   return finish(Py_None);
@@ -268,12 +294,19 @@ EXPORT(warden_run) int warden_run(int kind_and_flags, char* text, size_t length)
   }
   unsetenv("WARDEN_CWD");
   const char* pwd = cwd[0] ? cwd : NULL;
+  // A script's sys.argv[0] as the user typed it (python3 keeps it so);
+  // the text is the path it is opened by, which also names it in tracebacks.
+  static char script_argv0[1024];
+  script_argv0[0] = '\0';
+  const char* typed = getenv("WARDEN_ARGV0");
+  if (typed) snprintf(script_argv0, sizeof script_argv0, "%s", typed);
+  unsetenv("WARDEN_ARGV0");
 
   PyObject* source = PyUnicode_DecodeUTF8(text, (Py_ssize_t)length, "surrogateescape");
   free(text);
   if (!source || !env) return finish(NULL);
 
-  const char* argv0 = kind == RUN_SOURCE ? "-c" : kind == RUN_MODULE ? "-m" : PyUnicode_AsUTF8(source);
+  const char* argv0 = kind == RUN_SOURCE ? "-c" : kind == RUN_MODULE ? "-m" : script_argv0[0] ? script_argv0 : PyUnicode_AsUTF8(source);
   PyObject* path0 = NULL;
   if (kind == RUN_SOURCE) {
     path0 = PyUnicode_FromString("");
@@ -306,9 +339,12 @@ EXPORT(warden_run) int warden_run(int kind_and_flags, char* text, size_t length)
       result = PyEval_EvalCode(code, globals, globals);
       Py_DECREF(code);
     }
+  } else if (kind == RUN_MODULE) {
+    result = PyObject_CallFunction(PyDict_GetItemString(helpers, "run_module"), "O", source);
   } else {
-    PyObject* runner = PyDict_GetItemString(helpers, kind == RUN_MODULE ? "run_module" : "run_path");
-    result = PyObject_CallFunction(runner, "O", source);
+    PyObject* argv0_text = script_argv0[0] ? PyUnicode_DecodeFSDefault(script_argv0) : (Py_INCREF(source), source);
+    result = argv0_text ? PyObject_CallFunction(PyDict_GetItemString(helpers, "run_path"), "OO", source, argv0_text) : NULL;
+    Py_XDECREF(argv0_text);
   }
   Py_DECREF(source);
   return finish_run(result, last);

@@ -12,6 +12,7 @@ namespace warden::cli {
 constexpr int kExitOk = 0;
 constexpr int kExitError = 1;  // usage, I/O, decode, validation or link error
 constexpr int kExitTrap = 2;   // the guest trapped (or a limit stopped it)
+constexpr int kExitUsage = 125;  // an unknown command (as `warden run` reports its usage errors)
 
 int runCommand(const std::string& file, const std::optional<std::string>& invoke_name,
                const std::vector<std::string>& args);

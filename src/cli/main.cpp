@@ -1,6 +1,8 @@
 // The `warden` command: run, validate, inspect and the spec runner `wast`.
+#include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -8,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cli/commands.h"
 #include "cli/python_command.h"
@@ -28,6 +31,16 @@ constexpr const char* kRunExitCodesHelp =
     "  134 the guest trapped (unreachable, out of bounds, call stack exhausted, ...)\n"
     "Each stop prints one line on stderr, e.g. `warden: stopped: timeout after 2s`.\n"
     "SIZE: bytes, or with K/M/G (powers of 1024). DURATION: 500ms, 2s, 1.5s, 2m.";
+
+constexpr const char* kPythonHelp =
+    "Python's arguments are python3's: -c CODE, -m MODULE or SCRIPT, then sys.argv[1:].\n"
+    "SCRIPT is a host path (relative or absolute): its directory is visible read-only at\n"
+    "the same path, so modules next to it import; nothing else is granted by it (no\n"
+    "write access, no other directory: use --dir/--ro-dir). The working directory is\n"
+    "the host's when a mount shows it, else /.\n"
+    "Start: -c, -m and scripts restore a snapshot of started CPython kept in the cache\n"
+    "($WARDEN_CACHE, else ~/.cache/warden; made on first use); CPython's own options\n"
+    "(-u, -I, -X ...), stdin, the REPL and --fresh start python.wasm from scratch.\n\n";
 
 constexpr const char* kExitCodesHelp =
     "Exit status: 0 success; 1 usage, I/O, decode, validation or link error;\n"
@@ -117,11 +130,12 @@ int realMain(int argc, char** argv) {
   python_cmd->add_option("--max-output", python.run.max_output, "Cap on stdout+stderr bytes")->type_name("SIZE");
   python_cmd->add_option("--max-write", python.run.max_write, "Cap on bytes written to files")->type_name("SIZE");
   python_cmd->add_option("--max-fds", python.run.max_fds, "Cap on open descriptors (stdio and preopens included)")->type_name("N");
-  python_cmd->add_option("--snapshot", python.snapshot, "Start from this snapshot (`warden snapshot create`): -c, -m or a script only")->type_name("FILE");
+  python_cmd->add_option("--snapshot", python.snapshot, "Start from this snapshot (`warden snapshot create`) instead of the cached one")->type_name("FILE");
+  python_cmd->add_flag("--fresh", python.fresh, "Start CPython from scratch instead of from the cached snapshot");
   // Python's arguments, [-c CODE | -m MODULE | SCRIPT] [ARGS...]: from the first
   // one Warden does not know (or after "--"), everything goes to Python as is.
   python_cmd->prefix_command();
-  python_cmd->footer(kRunExitCodesHelp);
+  python_cmd->footer(std::string(kPythonHelp) + kRunExitCodesHelp);
 
   ServeOptions serve;
   CLI::App* serve_cmd = app.add_subcommand("serve", "Run the HTTP execution service (docs/SERVICE.md)");
@@ -162,6 +176,22 @@ int realMain(int argc, char** argv) {
   wast_cmd->add_flag("--lazy", wast.options.lazy, "Run modules with function bodies compiled on first call (as snapshot restores do)");
   wast_cmd->add_flag("--no-isolate", wast.no_isolate, "Run scripts in this process (for debuggers) instead of forked children");
   wast_cmd->footer("Exit status: 0 when nothing failed, 1 otherwise.");
+
+  // CLI11 would take an unknown first word for an extra argument, and with
+  // --help print the top-level help and exit 0: name the mistake instead.
+  if (argc > 1 && argv[1][0] != '-') {
+    std::vector<std::string> names;
+    const std::function<bool(CLI::App*)> every = [](CLI::App*) { return true; };
+    for (const CLI::App* sub : app.get_subcommands(every)) names.push_back(sub->get_name());
+    if (std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+      std::fputs(fmt::format("warden: error: unknown command \"{}\"; the commands are: {}\n"
+                             "Run `warden --help` for what each does.\n",
+                             argv[1], fmt::join(names, ", "))
+                     .c_str(),
+                 stderr);
+      return kExitUsage;
+    }
+  }
 
   try {
     app.parse(pythonArgvSplit(argc, argv), argv);

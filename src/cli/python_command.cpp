@@ -1,11 +1,16 @@
 // `warden python [OPTIONS] [-c CODE | -m MODULE | SCRIPT] [ARGS...]`
 //
-// Runs the recipe's python.wasm (python/build.sh) exactly as `warden run`
-// would, with the same options, plus what CPython needs to start:
+// Runs CPython for WASI (python/build.sh) with `warden run`'s options and
+// limits, plus what CPython needs:
 //   HOME/lib            read-only at /usr/local/lib (the configured prefix)
 //   HOME/share/zoneinfo read-only at /usr/share/zoneinfo (zoneinfo's tz data)
-// and a default memory cap. Nothing else is granted: no host directories, no
-// host environment.
+//   a script's directory read-only at its own path (python_program.h)
+// and a default memory cap. Nothing else is granted: no other host
+// directories, no host environment.
+//
+// -c, -m and scripts start from a snapshot kept in Warden's cache (made on
+// first use: snapshot_command.cpp); CPython's own options, stdin and the
+// REPL, or --fresh, start python.wasm from scratch.
 #include "cli/python_command.h"
 
 #include <cstdio>
@@ -16,6 +21,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/python_program.h"
 #include "sandbox/python_home.h"
 
 namespace warden::cli {
@@ -37,7 +43,24 @@ std::vector<std::string> pythonArguments(std::vector<std::string> unparsed, int 
 }
 
 int pythonCommand(PythonOptions options) {
-  if (options.snapshot) return pythonFromSnapshot(options);
+  RunOptions& run = options.run;
+  Expect<PythonProgram> program = readPythonProgram(run.args);
+  if (!program) {
+    std::fputs(fmt::format("warden python: {}\n", program.error().detail()).c_str(), stderr);
+    return kPythonUsageStatus;
+  }
+  if (!program->script_dir.empty()) {
+    // The script's directory, read-only at its own path: its neighbours
+    // import, and __file__ and tracebacks name host paths.
+    if (program->script_dir == "/") {
+      std::fputs("warden python: the script is in /, which cannot be granted; put it in a directory of its own\n", stderr);
+      return kPythonUsageStatus;
+    }
+    run.ro_dirs.push_back(fmt::format("{}::{}", program->script_dir, program->script_dir));
+  }
+  if (options.snapshot || (!options.fresh && program->kind != PythonProgram::Kind::Other))
+    return pythonFromSnapshot(options, *program);
+
   std::string home = sandbox::locatePythonHome(options.python_home);
   if (home.empty() || !sandbox::isPythonHome(home)) {
     std::fputs(fmt::format("warden: error: no CPython for WASI found{}{}; build it with python/build.sh "
@@ -47,9 +70,9 @@ int pythonCommand(PythonOptions options) {
                stderr);
     return kExitError;
   }
-  RunOptions& run = options.run;
   run.file = (fs::path(home) / "python.wasm").string();
   run.invoke.reset();
+  run.args = program->fresh_args;
   // Listed first so that the caller's own --dir/--ro-dir come after them.
   run.ro_dirs.insert(run.ro_dirs.begin(), {fmt::format("{}::{}", (fs::path(home) / "lib").string(), sandbox::kPythonLibGuestPath),
                                            fmt::format("{}::{}", (fs::path(home) / "share" / "zoneinfo").string(), sandbox::kZoneinfoGuestPath)});

@@ -14,15 +14,25 @@ namespace warden::cli {
 // programs, small enough that a runaway allocation fails fast.
 inline constexpr const char* kPythonDefaultMaxMemory = "512M";
 
+// python3's status for a script it cannot open or a malformed command line.
+inline constexpr int kPythonUsageStatus = 2;
+
+// The modules the automatic snapshot imports before it is taken: what
+// short programs most often import, so they cost nothing at run time.
+inline constexpr const char* kDefaultPreload[] = {"json", "re", "math", "collections", "datetime"};
+
 struct PythonOptions {
   RunOptions run;                          // file is set from the home; args are Python's
   std::optional<std::string> python_home;  // the recipe's output directory
   std::optional<std::string> snapshot;     // run restored from this snapshot file
+  bool fresh = false;                      // start CPython from scratch, not from the cached snapshot
 };
 
 int pythonCommand(PythonOptions options);
-// `warden python --snapshot FILE ...` (snapshot_command.cpp).
-int pythonFromSnapshot(const PythonOptions& options);
+struct PythonProgram;
+// `warden python` from a snapshot: --snapshot FILE, else the one cached for
+// the CPython build, made on first use (snapshot_command.cpp).
+int pythonFromSnapshot(const PythonOptions& options, const PythonProgram& program);
 
 // CLI11 rejects positionals after "--" on a prefix command, so for
 // `warden python ... -- ARGS` the command line is parsed only up to the

@@ -3,9 +3,11 @@
 //   warden snapshot create [--python-home DIR] [--preload json,re] -o FILE
 // starts CPython once (python-driver.wasm), imports the preload modules and
 // writes the state to FILE (docs/SNAPSHOTS.md).
-//   warden python --snapshot FILE [run options] (-c CODE | -m MODULE | SCRIPT) [ARGS...]
+//   warden python [--snapshot FILE] [run options] (-c CODE | -m MODULE | SCRIPT) [ARGS...]
 // restores that state copy-on-write and runs the program, skipping
-// CPython's start; same options, limits and exit statuses as without it.
+// CPython's start; same options, limits and exit statuses as a fresh start.
+// Without --snapshot the file is the one cached for the CPython build
+// (made on first use).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -19,6 +21,8 @@
 
 #include "cli/option_parsing.h"
 #include "cli/python_command.h"
+#include "cli/python_program.h"
+#include "sandbox/module_digest.h"
 #include "sandbox/python_home.h"
 #include "sandbox/python_runtime.h"
 #include "sandbox/snapshot.h"
@@ -93,38 +97,64 @@ int snapshotInfoCommand(const std::string& path) {
   return kExitOk;
 }
 
-int pythonFromSnapshot(const PythonOptions& options) {
-  const RunOptions& run = options.run;
-  std::vector<std::string> args = run.args;
-  if (!args.empty() && args.front() == "--") args.erase(args.begin());
-  if (args.empty()) return fail(wasi::exit_status::kWardenError, "error: with --snapshot, give -c CODE, -m MODULE or a script");
-  PythonEntry entry = PythonEntry::Path;
-  std::string text = args.front();
-  size_t consumed = 1;
-  if (args.front() == "-c" || args.front() == "-m") {
-    if (args.size() < 2) return fail(wasi::exit_status::kWardenError, fmt::format("error: {} needs an argument", args.front()));
-    entry = args.front() == "-c" ? PythonEntry::Source : PythonEntry::Module;
-    text = args[1];
-    consumed = 2;
-  } else if (args.front().starts_with("-")) {
-    return fail(wasi::exit_status::kWardenError,
-                fmt::format("error: with --snapshot, Python options such as {} are not available (only -c, -m or a script)", args.front()));
-  }
-  Expect<sandbox::Request> request = requestFrom(run);
-  if (!request) return fail(wasi::exit_status::kWardenError, fmt::format("error: {}", request.error().detail()));
-  request->args.assign(args.begin() + consumed, args.end());
+// The automatic snapshot's file: one per CPython build and preload list
+// (and layout of this code: bump kAutoSnapshotLayout when what a snapshot
+// holds changes). A file made from another build of the same home is
+// detected by its module digest and made again.
+std::string autoSnapshotPath(const std::string& home, const std::vector<std::string>& preload) {
+  constexpr int kAutoSnapshotLayout = 1;
+  std::string key = fmt::format("layout {}\nhome {}\npreload {}\n", kAutoSnapshotLayout, home, fmt::join(preload, ","));
+  std::string digest = sandbox::moduleDigest({reinterpret_cast<const uint8_t*>(key.data()), key.size()});
+  return (fs::path(sandbox::wardenCacheRoot()) / "snapshots" / fmt::format("python-{}.snapshot", digest.substr(digest.rfind(':') + 1, 16))).string();
+}
 
-  // The snapshot names its CPython build; --python-home or
-  // $WARDEN_PYTHON_HOME override it.
-  std::string home = options.python_home.value_or("");
-  if (const char* env = std::getenv("WARDEN_PYTHON_HOME"); home.empty() && env) home = env;
+int pythonFromSnapshot(const PythonOptions& options, const PythonProgram& program) {
+  if (program.kind == PythonProgram::Kind::Other)
+    return fail(wasi::exit_status::kWardenError,
+                "error: with --snapshot, give -c CODE, -m MODULE or a script (CPython's own options, stdin and the "
+                "REPL need a fresh start: leave out --snapshot)");
+  PythonEntry entry = program.kind == PythonProgram::Kind::Source   ? PythonEntry::Source
+                      : program.kind == PythonProgram::Kind::Module ? PythonEntry::Module
+                                                                    : PythonEntry::Path;
+  Expect<sandbox::Request> request = requestFrom(options.run);
+  if (!request) return fail(wasi::exit_status::kWardenError, fmt::format("error: {}", request.error().detail()));
+  request->args = program.args;
+  request->argv0 = program.argv0;
+  // The host's working directory, where a mount makes it visible (python3's
+  // cwd: relative paths and -m's sys.path[0]); else the guest's root.
+  std::vector<std::pair<std::string, std::string>> mounts;
+  for (const sandbox::Mount& mount : request->mounts) mounts.emplace_back(mount.host_path, mount.guest_path);
+  std::error_code ec;
+  if (auto cwd = guestPathOf(fs::current_path(ec).string(), mounts); cwd && !ec) request->cwd = *cwd;
+
   Engine engine;
-  auto runtime = sandbox::PythonRuntime::create(engine, {.home = home, .snapshot_file = *options.snapshot});
+  sandbox::PythonRuntimeOptions runtime_options;
+  if (options.snapshot) {
+    // The snapshot names its CPython build; --python-home or
+    // $WARDEN_PYTHON_HOME override it.
+    runtime_options.home = options.python_home.value_or("");
+    if (const char* env = std::getenv("WARDEN_PYTHON_HOME"); runtime_options.home.empty() && env) runtime_options.home = env;
+    runtime_options.snapshot_file = *options.snapshot;
+  } else {
+    runtime_options.home = sandbox::locatePythonHome(options.python_home);
+    if (runtime_options.home.empty() || !sandbox::isPythonHome(runtime_options.home))
+      return fail(wasi::exit_status::kWardenError,
+                  fmt::format("error: no CPython for WASI found{}{}; build it with python/build.sh or pass --python-home DIR",
+                              runtime_options.home.empty() ? "" : " in ", runtime_options.home));
+    runtime_options.home = fs::absolute(runtime_options.home, ec).lexically_normal().string();
+    runtime_options.preload.assign(std::begin(kDefaultPreload), std::end(kDefaultPreload));
+    runtime_options.cache_file = autoSnapshotPath(runtime_options.home, runtime_options.preload);
+    if (!fs::exists(runtime_options.cache_file, ec))
+      fail(0, fmt::format("making the Python snapshot {} (once per CPython build; later starts restore it)", runtime_options.cache_file));
+  }
+  auto runtime = sandbox::PythonRuntime::create(engine, std::move(runtime_options));
   if (!runtime) {
     const Error& e = runtime.error();
     return fail(wasi::exit_status::kWardenError, fmt::format("error: {}", e.detail().empty() ? e.message() : e.detail()));
   }
-  sandbox::Result result = (*runtime)->run(entry, text, *request);
+  if (!(*runtime)->cacheError().empty())
+    fail(0, fmt::format("warning: the snapshot could not be cached ({}); the next start makes it again", (*runtime)->cacheError()));
+  sandbox::Result result = (*runtime)->run(entry, program.text, *request);
   std::fflush(stdout);
   if (!result.message.empty()) fail(0, result.message);
   return result.exit_code;

@@ -49,6 +49,11 @@ struct Request {
   // Python); none when empty.
   std::string work_dir;
   std::vector<Mount> mounts;  // more directories (the CLI's --dir/--ro-dir)
+  // The guest's working directory; empty: kWorkDir with a work_dir, else "/".
+  std::string cwd;
+  // Python scripts: sys.argv[0] as the user typed it, when the path the
+  // script is opened by differs (`warden python s.py` opens /abs/s.py).
+  std::string argv0;
   std::string stdin_data;
   // The guest reads and writes Warden's own stdin/stdout/stderr (the CLI);
   // stdin_data, on_output and the Result's captured output are then unused.

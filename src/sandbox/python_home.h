@@ -15,8 +15,14 @@ inline constexpr std::string_view kZoneinfoGuestPath = "/usr/share/zoneinfo";  /
 bool isPythonHome(const std::string& dir);
 
 // `flag` if given, else $WARDEN_PYTHON_HOME, else the recipe's output
-// directory (`python/build.sh --print-dir`, which builds on first use and
-// prints its progress to stderr). Empty when none is found.
+// directory: read from the stamp file python/build.sh leaves in the cache
+// while the recipe files are unchanged, else `python/build.sh --print-dir`
+// (which builds on first use and prints its progress to stderr). Empty when
+// none is found.
 std::string locatePythonHome(const std::optional<std::string>& flag);
+
+// Warden's per-user cache: $WARDEN_CACHE, else $HOME/.cache/warden (the
+// recipe's builds, automatic snapshots).
+std::string wardenCacheRoot();
 
 }  // namespace warden::sandbox

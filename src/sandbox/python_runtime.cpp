@@ -1,7 +1,12 @@
 #include "sandbox/python_runtime.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <cstring>
 #include <filesystem>
+#include <utility>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -35,6 +40,8 @@ wasi::WasiConfig baseConfig(const PythonRuntimeOptions& options) {
 // The driver's control variable for the working directory (removed from
 // the environment the program sees; python/warden_driver.c).
 constexpr const char* kCwdVariable = "WARDEN_CWD";
+// The same for a script's sys.argv[0].
+constexpr const char* kArgv0Variable = "WARDEN_ARGV0";
 
 // Copies `text` into the guest (warden_alloc) and returns its address; the
 // driver frees it.
@@ -83,7 +90,45 @@ uint64_t PythonRuntime::memoryCap(const Request& request) const {
   return request.limits.memory_bytes.value_or(options_.default_memory_bytes);
 }
 
+Expect<std::unique_ptr<PythonRuntime>> PythonRuntime::createCached(Engine& engine, PythonRuntimeOptions options) {
+  PythonRuntimeOptions from_file = options;
+  from_file.snapshot_file = std::exchange(from_file.cache_file, {});
+  auto usable = [&]() -> Expect<std::unique_ptr<PythonRuntime>> {
+    auto loaded = create(engine, from_file);
+    // Made from another preload list (the caller's key should prevent it).
+    if (loaded && (*loaded)->snapshot_->metadata().value("preload", std::vector<std::string>{}) != options.preload)
+      return std::unexpected(hostError("the cached snapshot preloads other modules"));
+    return loaded;
+  };
+  std::error_code ec;
+  if (fs::exists(from_file.snapshot_file, ec))
+    if (auto loaded = usable()) return loaded;
+
+  // Missing or stale (another CPython build): make it, one process at a
+  // time; a process that waited finds it made.
+  fs::create_directories(fs::path(from_file.snapshot_file).parent_path(), ec);
+  int lock = ::open((from_file.snapshot_file + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock >= 0) flock(lock, LOCK_EX);
+  auto unlock = [lock] {
+    if (lock >= 0) ::close(lock);
+  };
+  if (fs::exists(from_file.snapshot_file, ec))
+    if (auto loaded = usable()) {
+      unlock();
+      return loaded;
+    }
+  PythonRuntimeOptions made = options;
+  made.cache_file.clear();
+  auto runtime = create(engine, std::move(made));
+  if (runtime) {
+    if (auto saved = (*runtime)->saveSnapshot(from_file.snapshot_file); !saved) (*runtime)->cache_error_ = saved.error().detail();
+  }
+  unlock();
+  return runtime;
+}
+
 Expect<std::unique_ptr<PythonRuntime>> PythonRuntime::create(Engine& engine, PythonRuntimeOptions options) {
+  if (!options.cache_file.empty()) return createCached(engine, std::move(options));
   std::shared_ptr<const Snapshot> loaded;
   if (!options.snapshot_file.empty()) {
     loaded = WARDEN_TRY(Snapshot::load(options.snapshot_file));
@@ -96,7 +141,7 @@ Expect<std::unique_ptr<PythonRuntime>> PythonRuntime::create(Engine& engine, Pyt
   if (!fs::is_regular_file(driver))
     return std::unexpected(hostError(fmt::format("{} is missing: rebuild with python/build.sh", driver)));
   std::unique_ptr<PythonRuntime> runtime(new PythonRuntime(engine, std::move(options)));
-  std::vector<uint8_t> bytes = WARDEN_TRY(readFileBytes(driver));
+  ModuleBytes bytes = WARDEN_TRY(ModuleBytes::mapFile(driver));
   std::string digest = moduleDigest(bytes);
 
   if (!runtime->options_.snapshot_file.empty()) {
@@ -165,10 +210,10 @@ Expect<std::unique_ptr<Sandbox>> PythonRuntime::acquire(const Request& request) 
   args.insert(args.end(), request.args.begin(), request.args.end());
   std::vector<std::pair<std::string, std::string>> env = request.env;
   std::vector<wasi::Preopen> preopens;
-  if (!request.work_dir.empty()) {
-    preopens.push_back({request.work_dir, std::string(kWorkDir), false});
-    env.emplace_back(kCwdVariable, std::string(kWorkDir));
-  }
+  if (!request.work_dir.empty()) preopens.push_back({request.work_dir, std::string(kWorkDir), false});
+  if (!request.cwd.empty()) env.emplace_back(kCwdVariable, request.cwd);
+  else if (!request.work_dir.empty()) env.emplace_back(kCwdVariable, std::string(kWorkDir));
+  if (!request.argv0.empty()) env.emplace_back(kArgv0Variable, request.argv0);
   for (const Mount& mount : request.mounts) preopens.push_back({mount.host_path, mount.guest_path, mount.read_only});
   WARDEN_TRY(box->wasi().assign(std::move(args), std::move(env), preopens));
   return box;

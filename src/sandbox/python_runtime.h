@@ -40,6 +40,11 @@ struct PythonRuntimeOptions {
   // Restore from this snapshot file (`warden snapshot create`) instead of
   // starting CPython; its module must be this home's python-driver.wasm.
   std::string snapshot_file;
+  // A snapshot file kept as a cache: loaded when it holds this build's
+  // CPython (and was made with this preload list), otherwise made and saved
+  // there (atomically, one process at a time) so the next start loads it.
+  // For `warden python`'s default start; the caller keys the file name.
+  std::string cache_file;
   // Restored sandboxes kept ready by a background thread; 0 restores on demand.
   size_t pool_size = 0;
 };
@@ -79,11 +84,16 @@ class PythonRuntime {
   // Time CPython took to start and preload when the snapshot was made here.
   std::chrono::nanoseconds initDuration() const { return init_duration_; }
 
+  // With options.cache_file: why the snapshot could not be saved there
+  // (the runtime works regardless); empty when it was or when it was loaded.
+  const std::string& cacheError() const { return cache_error_; }
+
   Engine& engine() { return engine_; }
   const PythonRuntimeOptions& options() const { return options_; }
 
  private:
   PythonRuntime(Engine& engine, PythonRuntimeOptions options);
+  static Expect<std::unique_ptr<PythonRuntime>> createCached(Engine& engine, PythonRuntimeOptions options);
   Expect<void> makeSnapshot(const std::string& digest);
   Expect<std::unique_ptr<Sandbox>> restore() const;
   Expect<std::vector<uint32_t>> warmFunctions() const;
@@ -97,6 +107,7 @@ class PythonRuntime {
   std::shared_ptr<const Snapshot> snapshot_;
   std::unique_ptr<SandboxPool> pool_;
   std::chrono::nanoseconds init_duration_{0};
+  std::string cache_error_;
 };
 
 class PythonSession {

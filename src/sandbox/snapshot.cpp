@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -153,9 +154,12 @@ Expect<std::shared_ptr<const Snapshot>> Snapshot::capture(Sandbox& sandbox, std:
 }
 
 Expect<void> Snapshot::save(const std::string& path, std::vector<uint32_t> warm_functions) const {
-  std::string temp = path + ".tmp";
-  int out = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  // A name of its own, so that processes saving the same path at once
+  // never write into one file; the rename publishes one of them whole.
+  std::string temp = path + ".XXXXXX";
+  int out = mkostemp(temp.data(), O_CLOEXEC);
   if (out < 0) return std::unexpected(ioError(fmt::format("cannot create {}", temp)));
+  fchmod(out, 0644);
   json header = this->header();
   if (!warm_functions.empty()) header["warm_functions"] = std::move(warm_functions);
   Expect<uint64_t> written = writeHeader(out, std::move(header));
