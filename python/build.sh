@@ -2,12 +2,30 @@
 # Builds CPython 3.11 for wasm32-wasi (python.wasm + a trimmed standard
 # library) from Debian bookworm's source packages, with clang-19 and Debian's
 # wasi-libc; zlib and sqlite3 are cross-built from their Debian sources too.
+# Only the upstream orig tarballs of those source packages are used: no
+# Debian patches are applied.
 #
 #   python/build.sh                 build if needed; print the output directory last
 #   python/build.sh --print-dir     print the output directory, build only if missing
 #   python/build.sh --check         print the output directory if built, else exit 1
+#                                   (no network, no build)
+#   python/build.sh --fetch-only [PACKAGE...]
+#                                   select the sources only (fetching if needed):
+#                                   prints "PACKAGE<TAB>VERSION<TAB>TARBALL" lines,
+#                                   and with no PACKAGE the entry they key last
 #
-# Output, cached outside git and keyed by a hash of the recipe files:
+# Sources, cached in ${WARDEN_CACHE:-$HOME/.cache/warden}/sources/:
+#   <orig tarball>           e.g. zlib_1.2.13.dfsg.orig.tar.bz2
+#   PACKAGE.selected         the choice: "version: V", "file: F", "sha256: D"
+# A source is fetched with `apt-get source --download-only`: apt's candidate
+# first, then every other version `apt-cache showsrc` lists, newest first (an
+# archive may list a version and answer 404 for its files). An attempt counts
+# when it produced the orig tarball with the sha256 apt-cache lists for that
+# version. Later runs use the recorded file without asking apt; a recorded
+# file that is missing or fails its digest is fetched again.
+#
+# Output, cached outside git and keyed by a hash of the recipe files and of
+# the orig tarballs used (their sha256):
 #   ${WARDEN_CACHE:-$HOME/.cache/warden}/python-<hash>/
 #     python.wasm            stripped interpreter (wasm32-wasi command)
 #     python-driver.wasm     the same interpreter as a reactor with the snapshot
@@ -15,21 +33,49 @@
 #     lib/python3.11/        trimmed standard library, .py + precompiled __pycache__
 #     testlib/test/          CPython's Lib/test, for the regrtest oracle only
 #     share/zoneinfo/        IANA tz database (Debian's tzdata) for zoneinfo
-#     BUILD-INFO             versions, sizes and build time
+#     BUILD-INFO             versions, source tarballs and digests, sizes, build time
 # The guest sees lib/ at /usr/local/lib (the prefix the interpreter was
 # configured with) and share/zoneinfo at /usr/share/zoneinfo.
 #
+# Stamp for a fast lookup, ${WARDEN_CACHE:-$HOME/.cache/warden}/python-home.stamp:
+# rewritten (temporary file + rename) whenever this script resolves a complete
+# output directory (--print-dir, a successful --check, a build). Text, one line
+# per recipe file, "FILE<TAB>SIZE<TAB>MTIME" (FILE absolute, SIZE in bytes,
+# MTIME as `stat -c %.9Y` prints it), then "home<TAB>OUTPUT-DIRECTORY". The
+# warden binary trusts the directory while every listed file still has that
+# size and mtime, and runs this script otherwise (src/sandbox/python_home.cpp).
+#
 # Idempotent: a complete cache entry is reused at once; a build happens in a
-# temporary directory and is renamed into place only when complete.
+# temporary directory and is renamed into place only when complete. One fetch
+# or build at a time per cache (a lock file); a second caller waits.
+#
+# WARDEN_APT_BIN_DIR (tests only): a directory whose apt-get and apt-cache
+# stand in for the system's when fetching sources
+# (tests/python/fetch_fallback_test.sh); nothing else is looked up there.
 set -euo pipefail
 
 readonly RECIPE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# Everything that decides the output; changing any of them makes a new entry.
+# Everything that decides the output, with the orig tarballs' digests; changing
+# any of them makes a new entry.
 readonly RECIPE_FILES=(build.sh config.site sqlite-wasi-compat.h stdlib-trim.txt warden_driver.c driver.mk)
 readonly CACHE_ROOT=${WARDEN_CACHE:-$HOME/.cache/warden}
+readonly SOURCES=$CACHE_ROOT/sources
+readonly STAMP=$CACHE_ROOT/python-home.stamp
 readonly JOBS=${WARDEN_PYTHON_JOBS:-2}
 readonly PY_VERSION=3.11.2
 readonly BUILD_PYTHON=/usr/bin/python3.11
+
+# The Debian source packages used, and the one file of each the build reads:
+# the upstream orig tarball.
+readonly SOURCE_PACKAGES=(python3.11 zlib sqlite3)
+declare -rA SOURCE_TARBALL=(
+  [python3.11]="python3.11_${PY_VERSION}.orig.tar.*"
+  [zlib]="zlib_*.orig.tar.bz2"
+  [sqlite3]="sqlite3_*.orig.tar.xz"
+)
+# The selected sources, per package: Debian version, tarball path, sha256.
+declare -A SEL_VERSION=() SEL_TARBALL=() SEL_SHA256=()
+OUT=
 
 # Debian's tools only: pyenv shims or a cargo/local python must not leak into
 # configure (the build python has to be exactly $PY_VERSION).
@@ -37,12 +83,19 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export LC_ALL=C.UTF-8
 unset PYTHONPATH PYTHONHOME PYTHONSTARTUP CONFIG_SITE
 
-recipe_hash() {
-  (cd "$RECIPE_DIR" && for f in "${RECIPE_FILES[@]}"; do echo "== $f"; cat "$f"; done) |
-    sha256sum | cut -c1-16
+# The cache key: a hash over the recipe files and the sha256 of each orig
+# tarball used. No Debian patches are applied, so nothing else from the
+# source packages enters the build: two Debian versions with the same orig
+# tarball build the same thing and share an entry; different tarballs never do.
+cache_key() {
+  local package
+  {
+    (cd "$RECIPE_DIR" && for f in "${RECIPE_FILES[@]}"; do echo "== $f"; cat "$f"; done)
+    for package in "${SOURCE_PACKAGES[@]}"; do echo "== source $package ${SEL_SHA256[$package]}"; done
+  } | sha256sum | cut -c1-16
 }
 
-readonly OUT=$CACHE_ROOT/python-$(recipe_hash)
+set_out() { OUT=$CACHE_ROOT/python-$(cache_key); }
 
 is_complete() { [[ -f $OUT/python.wasm && -f $OUT/python-driver.wasm && -d $OUT/lib/python3.11 && -f $OUT/BUILD-INFO ]]; }
 
@@ -85,23 +138,201 @@ check_tools() {
   fi
 }
 
-# fetch_source PACKAGE GLOB: downloads a Debian source package once into the
-# shared download cache. Only the upstream orig tarball is used; apt may fail
-# on a security update's .dsc/.debian.tar (404) after fetching it, which is fine.
+# apt_tool apt-get|apt-cache ARGS...: the system's, or the stand-in in
+# $WARDEN_APT_BIN_DIR when that is set (tests only).
+apt_tool() {
+  local tool=$1
+  shift
+  if [[ -n ${WARDEN_APT_BIN_DIR:-} ]]; then tool=$WARDEN_APT_BIN_DIR/$tool; fi
+  "$tool" "$@"
+}
+
+# showsrc_files PACKAGE: "VERSION SHA256 FILE" for each file of each version
+# of the source package that apt-cache lists (deduplicated; no network).
+showsrc_files() {
+  { apt_tool apt-cache showsrc "$1" 2>/dev/null || true; } | awk -v pkg="$1" '
+    /^Package: / { p = $2; v = ""; sums = 0; next }
+    /^Version: / { v = $2; next }
+    /^Checksums-Sha256:/ { sums = 1; next }
+    /^ / { if (sums && p == pkg && v != "") print v, $1, $3; next }
+    { sums = 0 }' | sort -u
+}
+
+# sort_versions_desc: Debian versions (stdin, one a line), newest first.
+sort_versions_desc() {
+  local sorted=() v i
+  while IFS= read -r v; do
+    [[ -n $v ]] || continue
+    i=${#sorted[@]}
+    while ((i > 0)) && dpkg --compare-versions "$v" gt "${sorted[i - 1]}"; do
+      sorted[i]=${sorted[i - 1]}
+      i=$((i - 1))
+    done
+    sorted[i]=$v
+  done
+  ((${#sorted[@]} == 0)) || printf '%s\n' "${sorted[@]}"
+}
+
+# attempted_version PACKAGE LOG: the version `apt-get source` went for, from
+# its "Get:1 URI SUITE PACKAGE VERSION (dsc)" or "Err:1 ..." lines.
+attempted_version() {
+  local re=${1//./\\.}
+  re=${re//+/\\+}
+  sed -n -E "/^(Get|Err|Ign|Hit):[0-9]+ .* $re [^ ]+ \((dsc|tar|diff)\)/{s/^.* $re ([^ ]+) \((dsc|tar|diff)\).*/\1/p;q}" "$2"
+}
+
+# failure_reason LOG STATUS: apt-get's first error in short ("404 Not Found").
+failure_reason() {
+  local why
+  why=$(sed -n -E '/^E: /{s/^E: (Failed to fetch [^ ]+ +)?//; s/ *\[IP: [^]]*\]//; s/  +/ /g; p; q}' "$1")
+  echo "${why:-apt-get exit status $2}"
+}
+
+# join_failures MESSAGE...: "MESSAGE; MESSAGE; " (nothing for none).
+join_failures() { if (($#)); then printf '%s; ' "$@"; fi; }
+
+# read_selected PACKAGE: loads $SOURCES/PACKAGE.selected into SEL_*; fails
+# when it is missing or malformed, names a file the recipe does not take, or
+# that file is gone. (The digest is checked by select_sources.)
+read_selected() {
+  local package=$1 key value version='' tarball='' sha256=''
+  [[ -f $SOURCES/$package.selected ]] || return 1
+  while read -r key value; do
+    case $key in
+      version:) version=$value ;;
+      file:) tarball=$value ;;
+      sha256:) sha256=$value ;;
+    esac
+  done <"$SOURCES/$package.selected"
+  # shellcheck disable=SC2053 # the right side is the recipe's glob
+  [[ -n $version && $sha256 =~ ^[0-9a-f]{64}$ && $tarball != */* &&
+     $tarball == ${SOURCE_TARBALL[$package]} && -f $SOURCES/$tarball ]] || return 1
+  SEL_VERSION[$package]=$version
+  SEL_TARBALL[$package]=$SOURCES/$tarball
+  SEL_SHA256[$package]=$sha256
+}
+
+# load_selection: read_selected for every package (no network, no hashing).
+load_selection() {
+  local package
+  for package in "${SOURCE_PACKAGES[@]}"; do
+    read_selected "$package" || return 1
+  done
+}
+
+# write_selected PACKAGE VERSION TARBALL SHA256: records the choice (atomically).
+write_selected() {
+  local tmp
+  tmp=$(mktemp "$SOURCES/.$1.selected.XXXXXX")
+  {
+    echo "# python/build.sh: the Debian source version whose orig tarball the build uses"
+    echo "version: $2"
+    echo "file: ${3##*/}"
+    echo "sha256: $4"
+  } >"$tmp"
+  chmod 644 "$tmp"
+  mv -f "$tmp" "$SOURCES/$1.selected"
+  SEL_VERSION[$1]=$2
+  SEL_TARBALL[$1]=$SOURCES/${3##*/}
+  SEL_SHA256[$1]=$4
+}
+
+# fetch_source PACKAGE: downloads PACKAGE's orig tarball into $SOURCES and
+# records the choice in PACKAGE.selected. Tries apt's candidate, then every
+# other version apt-cache showsrc lists, newest first: an archive that lists
+# a version but answers 404 for its files (seen on bookworm-security) must not
+# stop the build. Each attempt downloads into a directory of its own and
+# counts when it produced the orig tarball with the sha256 apt-cache lists for
+# that version; apt-get may still fail on the .dsc or .debian.tar, which the
+# recipe does not use (no Debian patches are applied).
 fetch_source() {
-  local package=$1 pattern=$2 dir=$CACHE_ROOT/sources
-  mkdir -p "$dir"
-  if ! compgen -G "$dir/$pattern" >/dev/null; then
-    (cd "$dir" && apt-get source --download-only "$package") >"$WORK/logs/fetch-$package.log" 2>&1 || true
+  local package=$1 pattern=${SOURCE_TARBALL[$1]}
+  local listing attempts=('') failed=() candidate='' version label n=0 dir log='' status
+  local found sha base note=''
+  stage "fetching the $package source (apt-get source; only its orig tarball is kept)"
+  mkdir -p "$SOURCES"
+  listing=$(showsrc_files "$package")
+  mapfile -t -O 1 attempts < <(cut -d' ' -f1 <<<"$listing" | sort -u | sort_versions_desc)
+  FETCH_TMP=$(mktemp -d "$SOURCES/.fetch-$package.XXXXXX")
+  trap 'rm -rf "$FETCH_TMP"' EXIT
+  for version in "${attempts[@]}"; do
+    [[ -n $version && $version == "$candidate" ]] && continue
+    n=$((n + 1))
+    dir=$FETCH_TMP/$n
+    log=$FETCH_TMP/$n.log
+    mkdir "$dir"
+    status=0
+    (cd "$dir" && apt_tool apt-get source --download-only "$package${version:+=$version}") >"$log" 2>&1 || status=$?
+    if [[ -z $version ]]; then
+      version=$(attempted_version "$package" "$log")
+      candidate=$version
+      label="candidate ${version:-(version unknown)}"
+    else
+      label=$version
+    fi
+    found=$(compgen -G "$dir/$pattern" | head -n1 || true)
+    if [[ -z $found ]]; then
+      failed+=("$label failed ($(failure_reason "$log" "$status"))")
+      continue
+    fi
+    sha=$(sha256sum <"$found" | cut -d' ' -f1)
+    base=${found##*/}
+    if [[ -z $version ]]; then
+      version=$(awk -v s="$sha" -v f="$base" '$2 == s && $3 == f { print $1 }' <<<"$listing" |
+        sort_versions_desc | sed -n 1p)
+    fi
+    if [[ -z $version ]] || ! grep -qxF "$version $sha $base" <<<"$listing"; then
+      failed+=("$label failed ($base does not have the sha256 apt-cache showsrc lists)")
+      continue
+    fi
+    ((status == 0)) || note=" (orig tarball only; apt-get failed on the rest: $(failure_reason "$log" "$status"))"
+    mv -f "$found" "$SOURCES/$base"
+    write_selected "$package" "$version" "$SOURCES/$base" "$sha"
+    rm -rf "$FETCH_TMP"
+    trap - EXIT
+    echo "python-wasi: $package: $(join_failures "${failed[@]}")using $version$note" >&2
+    return 0
+  done
+  local all
+  all=$(join_failures "${failed[@]}")
+  echo "python-wasi: could not download the $package source (deb-src enabled? see scripts/setup.sh): ${all%; }" >&2
+  if [[ -n $log ]]; then
+    echo "python-wasi: last lines of the last attempt's log:" >&2
+    tail -n 10 "$log" >&2
   fi
-  local found
-  found=$(compgen -G "$dir/$pattern" | head -n1 || true)
-  if [[ -z $found ]]; then
-    echo "python-wasi: could not download the $package source (deb-src enabled? see scripts/setup.sh):" >&2
-    tail -n 10 "$WORK/logs/fetch-$package.log" >&2
-    exit 1
+  exit 1
+}
+
+# select_sources PACKAGE...: fills SEL_* from the recorded choices whose
+# tarball is present and has the recorded sha256, fetching the others.
+select_sources() {
+  local package actual
+  for package in "$@"; do
+    if read_selected "$package"; then
+      actual=$(sha256sum <"${SEL_TARBALL[$package]}" | cut -d' ' -f1)
+      [[ $actual == "${SEL_SHA256[$package]}" ]] && continue
+      echo "python-wasi: $package: ${SEL_TARBALL[$package]} does not have the sha256 recorded in $package.selected; fetching again" >&2
+    elif [[ -f $SOURCES/$package.selected ]]; then
+      echo "python-wasi: $package: the tarball $package.selected names is missing (or the record is unusable); fetching again" >&2
+    fi
+    fetch_source "$package"
+  done
+}
+
+# write_stamp: records $OUT for the warden binary (see the top of this file).
+# Best effort: a cache it cannot write to does not fail the run.
+write_stamp() {
+  local files=() f text old='' tmp
+  for f in "${RECIPE_FILES[@]}"; do files+=("$RECIPE_DIR/$f"); done
+  text=$(stat --printf '%n\t%s\t%.9Y\n' "${files[@]}") || return 0
+  text+=$'\n'"home"$'\t'"$OUT"$'\n'
+  if [[ -f $STAMP ]]; then IFS= read -r -d '' old <"$STAMP" || true; fi
+  [[ $old == "$text" ]] && return 0
+  tmp=$(mktemp "$STAMP.XXXXXX" 2>/dev/null) || return 0
+  if printf '%s' "$text" >"$tmp" && chmod 644 "$tmp" && mv -f "$tmp" "$STAMP"; then
+    return 0
   fi
-  echo "$found"
+  rm -f "$tmp"
 }
 
 # clang 16+ runs `wasm-opt` after every optimized link when one is on PATH;
@@ -221,11 +452,13 @@ copy_zoneinfo() {
 }
 
 write_build_info() {
+  local package
   {
-    echo "recipe-hash: ${OUT##*-}"
-    echo "cpython: $PY_VERSION (Debian source python3.11, $(basename "$PY_TAR"))"
-    echo "zlib: $(basename "$ZLIB_TAR")"
-    echo "sqlite: $(basename "$SQLITE_TAR")"
+    echo "cache-key: ${OUT##*-} (recipe files and the sha256 of the orig tarballs below)"
+    echo "cpython: $PY_VERSION"
+    for package in "${SOURCE_PACKAGES[@]}"; do
+      echo "source $package: ${SEL_VERSION[$package]} ${SEL_TARBALL[$package]##*/} sha256:${SEL_SHA256[$package]} (orig tarball only, no Debian patches)"
+    done
     echo "compiler: $(clang-19 --version | head -n1)"
     echo "wasi-libc: $(dpkg-query -W -f='${Version}' wasi-libc 2>/dev/null || echo unknown)"
     echo "python.wasm-bytes: $(stat -c %s "$STAGE/python.wasm")"
@@ -236,8 +469,8 @@ write_build_info() {
   } >"$STAGE/BUILD-INFO"
 }
 
+# build: builds $OUT from the selected sources (select_sources first).
 build() {
-  check_tools
   mkdir -p "$CACHE_ROOT"
   WORK=$(mktemp -d "$CACHE_ROOT/.python-work.XXXXXX")
   # WARDEN_PYTHON_KEEP_WORK=1 keeps the build tree (to iterate on the driver).
@@ -248,10 +481,10 @@ build() {
   STAGE=$WORK/stage
   WASI_CC="clang-19 --target=wasm32-wasi --sysroot=$SYSROOT"
 
-  stage "sources: Debian python3.11, zlib, sqlite3 (apt-get source)"
-  PY_TAR=$(fetch_source python3.11 "python3.11_${PY_VERSION}.orig.tar.*")
-  ZLIB_TAR=$(fetch_source zlib "zlib_*.orig.tar.bz2")
-  SQLITE_TAR=$(fetch_source sqlite3 "sqlite3_*.orig.tar.xz")
+  stage "sources (orig tarballs): python3.11 ${SEL_VERSION[python3.11]}, zlib ${SEL_VERSION[zlib]}, sqlite3 ${SEL_VERSION[sqlite3]}"
+  PY_TAR=${SEL_TARBALL[python3.11]}
+  ZLIB_TAR=${SEL_TARBALL[zlib]}
+  SQLITE_TAR=${SEL_TARBALL[sqlite3]}
   tar xzf "$PY_TAR" -C "$WORK"
   PYSRC=$WORK/Python-$PY_VERSION
 
@@ -296,29 +529,68 @@ build() {
   stage "done: $OUT ($(stat -c %s "$OUT/python.wasm") bytes python.wasm, $(du -sh "$OUT/lib" | cut -f1) stdlib)"
 }
 
+# take_lock: one fetch or build at a time per cache; a second caller waits
+# for the first and then finds the sources selected and the entry complete.
+take_lock() {
+  mkdir -p "$CACHE_ROOT"
+  exec 9>"$CACHE_ROOT/.python-build.lock"
+  if ! flock -n 9; then
+    stage "another run of this recipe is fetching or building; waiting for it"
+    flock 9
+  fi
+}
+
+# selected_and_complete: the recorded sources key a complete entry (no
+# network, no hashing of the tarballs: a complete entry does not read them).
+selected_and_complete() { load_selection && set_out && is_complete; }
+
 main() {
   case "${1:-}" in
     --check)
-      is_complete || exit 1
+      selected_and_complete || exit 1
       ;;
     --print-dir | "")
-      if ! is_complete; then
-        # One build at a time per cache: a second caller waits for the first
-        # and then finds the entry complete.
-        mkdir -p "$CACHE_ROOT"
-        exec 9>"$CACHE_ROOT/.python-build.lock"
-        if ! flock -n 9; then
-          stage "another build of this recipe is running; waiting for it"
-          flock 9
+      if ! selected_and_complete; then
+        take_lock
+        if ! selected_and_complete; then
+          check_tools
+          select_sources "${SOURCE_PACKAGES[@]}"
+          set_out
+          is_complete || build
         fi
-        is_complete || build
       fi
       ;;
+    --fetch-only)
+      shift
+      local packages=("$@") package
+      ((${#packages[@]})) || packages=("${SOURCE_PACKAGES[@]}")
+      for package in "${packages[@]}"; do
+        if [[ -z ${SOURCE_TARBALL[$package]+set} ]]; then
+          echo "python-wasi: --fetch-only: $package is not one of: ${SOURCE_PACKAGES[*]}" >&2
+          exit 2
+        fi
+      done
+      take_lock
+      select_sources "${packages[@]}"
+      for package in "${packages[@]}"; do
+        printf '%s\t%s\t%s\n' "$package" "${SEL_VERSION[$package]}" "${SEL_TARBALL[$package]}"
+      done
+      (($#)) && exit 0
+      set_out
+      if is_complete; then
+        write_stamp
+        printf 'entry\t%s\tcomplete\n' "$OUT"
+      else
+        printf 'entry\t%s\tnot built\n' "$OUT"
+      fi
+      exit 0
+      ;;
     *)
-      echo "usage: python/build.sh [--print-dir|--check]" >&2
+      echo "usage: python/build.sh [--print-dir|--check|--fetch-only [PACKAGE...]]" >&2
       exit 2
       ;;
   esac
+  write_stamp
   echo "$OUT"
 }
 
