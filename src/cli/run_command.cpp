@@ -162,8 +162,8 @@ int runWasiCommand(const RunOptions& options) {
   }
   Expect<FunctionInstance*> entry = findEntry(**instance, options.invoke);
   if (!entry) return wardenError(entry.error());
-  Expect<std::vector<Value>> values = options.invoke ? parseArguments((*entry)->type, options.args)
-                                                     : parseArguments((*entry)->type, {});
+  Expect<std::vector<Value>> values = options.invoke ? parseArguments(*(*entry)->type, options.args)
+                                                     : parseArguments(*(*entry)->type, {});
   if (!values) return wardenError(values.error());
 
   Expect<std::vector<Value>> results = invoke(store, **entry, *values);
@@ -175,7 +175,7 @@ int runWasiCommand(const RunOptions& options) {
     if (memory->grow_denied_by_limit) labels.memory_grow_denied = true;
   wasi::RunOutcome outcome = wasi::classifyRun(ran, **context, labels);
   if (results && options.invoke) {
-    const std::vector<ValType>& types = (*entry)->type.results;
+    const std::vector<ValType>& types = (*entry)->type->results;
     for (const std::string& line : formatResults(types, *results)) std::puts(line.c_str());
   }
   return finish(outcome);

@@ -170,7 +170,7 @@ class ScriptRunner {
     std::vector<Value> args;
     for (const WastValue& arg : WARDEN_TRY(parseValues(arrayField(action, "args")))) WARDEN_TRY(appendArgument(arg, args));
     std::vector<Value> results = WARDEN_TRY(invoke(store_, *ext->func, args));
-    return ActionResult{ext->func->type.results, std::move(results)};
+    return ActionResult{ext->func->type->results, std::move(results)};
   }
 
   const json& actionOf(const json& c) {

@@ -4,6 +4,7 @@
 #include "runtime/lazy_bodies.h"
 
 #include <cstring>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -13,11 +14,12 @@
 
 namespace warden {
 
-uint32_t Engine::internType(const FuncType& type) {
+std::pair<uint32_t, const FuncType*> Engine::internTypeEntry(const FuncType& type) {
   std::lock_guard lock(types_mutex_);
   // Looked up first: most calls find the type, and then nothing is copied.
-  if (auto it = type_ids_.find(type); it != type_ids_.end()) return it->second;
-  return type_ids_.emplace(type, uint32_t(type_ids_.size())).first->second;
+  auto it = type_ids_.find(type);
+  if (it == type_ids_.end()) it = type_ids_.emplace(type, uint32_t(type_ids_.size())).first;
+  return {it->second, &it->first};  // a map's keys do not move
 }
 
 Expect<std::shared_ptr<const Module>> compileModule(Engine& engine, std::vector<uint8_t>&& bytes) {
@@ -63,8 +65,7 @@ Store::~Store() = default;
 
 FunctionInstance* Store::createHostFunction(FuncType type, HostFunction fn) {
   auto f = std::make_unique<FunctionInstance>();
-  f->type_id = engine_.internType(type);
-  f->type = std::move(type);
+  std::tie(f->type_id, f->type) = engine_.internTypeEntry(type);
   f->host = std::move(fn);
   return adoptFunction(std::move(f));
 }
@@ -178,7 +179,7 @@ Expect<void> checkImport(Engine& engine, const Module& module, const Import& imp
     case ExternKind::Func: {
       const FuncType& wanted = module.types[imp.func_type];
       if (engine.internType(wanted) != ext.func->type_id) {
-        return mismatch(fmt::format("expected {}, got {}", funcTypeString(wanted), funcTypeString(ext.func->type)));
+        return mismatch(fmt::format("expected {}, got {}", funcTypeString(wanted), funcTypeString(*ext.func->type)));
       }
       return {};
     }
@@ -247,7 +248,13 @@ Expect<std::unique_ptr<Instance>> Linker::link(Store& store, const std::shared_p
   Instance& inst = *owned;
   inst.module = module_ptr;
   inst.type_ids.reserve(module.types.size());
-  for (const FuncType& t : module.types) inst.type_ids.push_back(engine.internType(t));
+  std::vector<const FuncType*> canonical_types;
+  canonical_types.reserve(module.types.size());
+  for (const FuncType& t : module.types) {
+    auto [id, canonical] = engine.internTypeEntry(t);
+    inst.type_ids.push_back(id);
+    canonical_types.push_back(canonical);
+  }
 
   for (const Extern& ext : resolved) {
     switch (ext.kind) {
@@ -259,14 +266,16 @@ Expect<std::unique_ptr<Instance>> Linker::link(Store& store, const std::shared_p
   }
 
   // 2. Allocate what the module defines.
+  inst.defined_funcs.reset(new FunctionInstance[module.functions.size()]);
+  inst.funcs.reserve(inst.funcs.size() + module.functions.size());
   for (size_t i = 0; i < module.functions.size(); ++i) {
-    auto f = std::make_unique<FunctionInstance>();
+    FunctionInstance& f = inst.defined_funcs[i];
     uint32_t type_index = module.functions[i];
-    f->type = module.types[type_index];
-    f->type_id = inst.type_ids[type_index];
-    f->instance = &inst;
-    f->code = module.initialCode(i);
-    inst.funcs.push_back(store.adoptFunction(std::move(f)));
+    f.type = canonical_types[type_index];
+    f.type_id = inst.type_ids[type_index];
+    f.instance = &inst;
+    f.code = module.initialCode(i);
+    inst.funcs.push_back(&f);
   }
   return owned;
 }
@@ -383,12 +392,12 @@ Expect<Instance*> Linker::instantiateImage(Store& store, std::shared_ptr<const M
 
 Expect<std::vector<Value>> invoke(Store& store, FunctionInstance& func, std::span<const Value> args) {
   // Arguments and results are in slot layout: a v128 takes two Values.
-  uint32_t param_slots = slotCount(func.type.params);
+  uint32_t param_slots = slotCount(func.type->params);
   if (args.size() != param_slots) {
     return fail(ErrorCode::InvalidArgument,
-                fmt::format("expected {} argument slots for {}, got {}", param_slots, funcTypeString(func.type), args.size()));
+                fmt::format("expected {} argument slots for {}, got {}", param_slots, funcTypeString(*func.type), args.size()));
   }
-  std::vector<Value> results(slotCount(func.type.results), Value::zero());
+  std::vector<Value> results(slotCount(func.type->results), Value::zero());
   WARDEN_TRY(invokeFunction(store, store.exec(), func, args, results));
   return results;
 }

@@ -46,7 +46,9 @@ class Engine {
 
   // Canonical id of a function type: equal types get equal ids, across
   // modules, so call_indirect checks are one integer comparison. Thread-safe.
-  uint32_t internType(const FuncType& type);
+  uint32_t internType(const FuncType& type) { return internTypeEntry(type).first; }
+  // The id and the engine's own copy of the type, stable while the engine lives.
+  std::pair<uint32_t, const FuncType*> internTypeEntry(const FuncType& type);
 
  private:
   EngineConfig config_;

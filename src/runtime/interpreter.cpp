@@ -163,8 +163,8 @@ inline void noticeInterrupt(ExecContext& ctx) {
 // writes results into the same slots (args and results overlap in the frame).
 // Arguments and results are in slot layout (a v128 takes two Values).
 Expect<void> callHost(Store& store, Instance* caller, const FunctionInstance& callee, Value* slots) {
-  size_t num_params = slotCount(callee.type.params);
-  size_t num_results = slotCount(callee.type.results);
+  size_t num_params = slotCount(callee.type->params);
+  size_t num_results = slotCount(callee.type->results);
   std::array<Value, 16> small_args, small_results;
   std::vector<Value> big_args, big_results;
   std::span<Value> args(small_args.data(), num_params);
@@ -728,7 +728,7 @@ call: {
     // The host may re-enter the interpreter: give it the stack above every
     // slot still in use (the callee's arguments/results).
     Value* saved_top = ctx.stack_top;
-    ctx.stack_top = callee_fp + std::max(slotCount(callee->type.params), slotCount(callee->type.results));
+    ctx.stack_top = callee_fp + std::max(slotCount(callee->type->params), slotCount(callee->type->results));
     uint32_t depth = uint32_t(top - frames);
     ctx.depth = depth;
     landing->memory_base = nullptr;  // disarmed: a fault in the host is the host's (RELOAD_MEMORY re-arms)

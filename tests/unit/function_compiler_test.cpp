@@ -29,12 +29,13 @@ struct TestModule {
   TestModule(FuncType type, std::vector<uint8_t> body, std::vector<ValType> locals = {}) {
     module.types.push_back(std::move(type));
     module.functions.push_back(0);
-    module.bytes = {0xAA, 0xBB};  // some prefix, so offsets are absolute
+    std::vector<uint8_t> bytes = {0xAA, 0xBB};  // some prefix, so offsets are absolute
     FunctionBody fb;
     fb.locals = std::move(locals);
-    fb.body_offset = uint32_t(module.bytes.size());
+    fb.body_offset = uint32_t(bytes.size());
     fb.body_size = uint32_t(body.size());
-    module.bytes.insert(module.bytes.end(), body.begin(), body.end());
+    bytes.insert(bytes.end(), body.begin(), body.end());
+    module.bytes = ModuleBytes(std::move(bytes));
     module.bodies.push_back(std::move(fb));
     refs.assign(1, false);
   }

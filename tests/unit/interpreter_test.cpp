@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <deque>
+#include <tuple>
 #include <initializer_list>
 
 #include "runtime/api.h"
@@ -46,8 +47,7 @@ class InterpreterTest : public ::testing::Test {
     fn.frame_size = frame_size;
     threadForInterpreter(fn);  // hand-written in opcode form, run threaded
     FunctionInstance& f = funcs_.emplace_back();
-    f.type_id = engine_.internType(type);
-    f.type = std::move(type);
+    std::tie(f.type_id, f.type) = engine_.internTypeEntry(type);
     f.instance = &instance_;
     f.code = &fn;
     instance_.funcs.push_back(&f);
@@ -70,7 +70,7 @@ class InterpreterTest : public ::testing::Test {
 
   Expect<std::vector<Value>> call(uint32_t func, std::vector<Value> args) {
     const FunctionInstance& f = *instance_.funcs[func];
-    std::vector<Value> results(f.type.results.size(), Value::zero());
+    std::vector<Value> results(f.type->results.size(), Value::zero());
     WARDEN_TRY(invokeFunction(store_, store_.exec(), f, args, results));
     return results;
   }
