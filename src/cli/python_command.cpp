@@ -21,6 +21,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/option_parsing.h"
 #include "cli/python_program.h"
 #include "sandbox/python_home.h"
 
@@ -44,7 +45,11 @@ std::vector<std::string> pythonArguments(std::vector<std::string> unparsed, int 
 
 int pythonCommand(PythonOptions options) {
   RunOptions& run = options.run;
-  Expect<PythonProgram> program = readPythonProgram(run.args);
+  std::vector<std::string> guest_mounts;
+  for (const std::vector<std::string>* dirs : {&run.dirs, &run.ro_dirs})
+    for (const std::string& text : *dirs)
+      if (Expect<DirOption> dir = parseDirOption(text)) guest_mounts.push_back(dir->guest);
+  Expect<PythonProgram> program = readPythonProgram(run.args, guest_mounts);
   if (!program) {
     std::fputs(fmt::format("warden python: {}\n", program.error().detail()).c_str(), stderr);
     return kPythonUsageStatus;

@@ -44,9 +44,21 @@ std::string scriptDirectory(const std::string& script) {
   return fs::path(script).parent_path().string();
 }
 
+bool insideGuestMount(const std::string& path, const std::vector<std::string>& guest_mounts) {
+  if (path.empty() || path[0] != '/') return false;
+  for (const std::string& mount : guest_mounts) {
+    if (mount == "/") return true;  // the guest's whole tree is a mount
+    std::string root = mount;
+    if (!root.empty() && root.back() == '/') root.pop_back();
+    if (root.empty() || root[0] != '/') continue;  // "." and relative guest paths name no absolute prefix
+    if (path.size() > root.size() && path.compare(0, root.size(), root) == 0 && path[root.size()] == '/') return true;
+  }
+  return false;
+}
+
 }  // namespace
 
-Expect<PythonProgram> readPythonProgram(std::vector<std::string> args) {
+Expect<PythonProgram> readPythonProgram(std::vector<std::string> args, const std::vector<std::string>& guest_mounts) {
   if (!args.empty() && args.front() == "--") args.erase(args.begin());
   PythonProgram program;
   bool options_seen = false;
@@ -67,6 +79,14 @@ Expect<PythonProgram> readPythonProgram(std::vector<std::string> args) {
       size_t at = arg == "--" ? i + 1 : i;
       program.fresh_args = args;
       if (at >= args.size() || args[at] == "-") return program;  // the REPL or stdin
+      if (insideGuestMount(args[at], guest_mounts)) {
+        if (!options_seen) {
+          program.kind = PythonProgram::Kind::Script;
+          program.text = program.argv0 = args[at];
+          program.args.assign(args.begin() + at + 1, args.end());
+        }
+        return program;
+      }
       std::string script = WARDEN_TRY(openableScript(args[at]));
       program.script_dir = scriptDirectory(script);
       program.fresh_args[at] = script;

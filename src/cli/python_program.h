@@ -34,9 +34,12 @@ struct PythonProgram {
 };
 
 // Reads Python's part of the command line (everything after Warden's own
-// options; a leading "--" is dropped). A script that cannot be opened is an
-// error naming its host path, as python3 names it.
-Expect<PythonProgram> readPythonProgram(std::vector<std::string> args);
+// options; a leading "--" is dropped). A script is a host path, unless it
+// is an absolute path inside one of `guest_mounts` (the guest paths of
+// --dir/--ro-dir: `--dir data::/data /data/job.py`), which the guest opens
+// as it is. A host script that cannot be opened is an error naming its
+// host path, as python3 names it.
+Expect<PythonProgram> readPythonProgram(std::vector<std::string> args, const std::vector<std::string>& guest_mounts = {});
 
 // The guest path of the host directory `host_cwd` through the mounts
 // (HOST, GUEST pairs; the deepest host match wins), or nullopt when no

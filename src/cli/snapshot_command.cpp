@@ -102,7 +102,7 @@ int snapshotInfoCommand(const std::string& path) {
 // holds changes). A file made from another build of the same home is
 // detected by its module digest and made again.
 std::string autoSnapshotPath(const std::string& home, const std::vector<std::string>& preload) {
-  constexpr int kAutoSnapshotLayout = 1;
+  constexpr int kAutoSnapshotLayout = 2;
   std::string key = fmt::format("layout {}\nhome {}\npreload {}\n", kAutoSnapshotLayout, home, fmt::join(preload, ","));
   std::string digest = sandbox::moduleDigest({reinterpret_cast<const uint8_t*>(key.data()), key.size()});
   return (fs::path(sandbox::wardenCacheRoot()) / "snapshots" / fmt::format("python-{}.snapshot", digest.substr(digest.rfind(':') + 1, 16))).string();
@@ -144,8 +144,9 @@ int pythonFromSnapshot(const PythonOptions& options, const PythonProgram& progra
     runtime_options.home = fs::absolute(runtime_options.home, ec).lexically_normal().string();
     runtime_options.preload.assign(std::begin(kDefaultPreload), std::end(kDefaultPreload));
     runtime_options.cache_file = autoSnapshotPath(runtime_options.home, runtime_options.preload);
-    if (!fs::exists(runtime_options.cache_file, ec))
-      fail(0, fmt::format("making the Python snapshot {} (once per CPython build; later starts restore it)", runtime_options.cache_file));
+    runtime_options.on_making_cache = [path = runtime_options.cache_file](const std::string& why) {
+      fail(0, fmt::format("making the Python snapshot {} ({}; once per CPython build, later starts restore it)", path, why));
+    };
   }
   auto runtime = sandbox::PythonRuntime::create(engine, std::move(runtime_options));
   if (!runtime) {

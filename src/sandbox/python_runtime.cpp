@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -80,6 +81,14 @@ Result runInDriver(Sandbox& box, PythonEntry entry, std::string_view text, const
   return result;
 }
 
+// A file's identity as make judges it: device, inode, size and
+// modification time (ns). Empty when it cannot be read.
+std::string fileIdentity(const std::string& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) return {};
+  return fmt::format("{}:{}:{}:{}.{:09}", info.st_dev, info.st_ino, info.st_size, info.st_mtim.tv_sec, info.st_mtim.tv_nsec);
+}
+
 }  // namespace
 
 PythonRuntime::PythonRuntime(Engine& engine, PythonRuntimeOptions options) : engine_(engine), options_(std::move(options)) {}
@@ -101,8 +110,12 @@ Expect<std::unique_ptr<PythonRuntime>> PythonRuntime::createCached(Engine& engin
     return loaded;
   };
   std::error_code ec;
-  if (fs::exists(from_file.snapshot_file, ec))
-    if (auto loaded = usable()) return loaded;
+  std::string why = "not made yet";
+  if (fs::exists(from_file.snapshot_file, ec)) {
+    auto loaded = usable();
+    if (loaded) return loaded;
+    why = loaded.error().detail().empty() ? loaded.error().message() : loaded.error().detail();
+  }
 
   // Missing or stale (another CPython build): make it, one process at a
   // time; a process that waited finds it made.
@@ -117,6 +130,7 @@ Expect<std::unique_ptr<PythonRuntime>> PythonRuntime::createCached(Engine& engin
       unlock();
       return loaded;
     }
+  if (options.on_making_cache) options.on_making_cache(why);
   PythonRuntimeOptions made = options;
   made.cache_file.clear();
   auto runtime = create(engine, std::move(made));
@@ -142,11 +156,15 @@ Expect<std::unique_ptr<PythonRuntime>> PythonRuntime::create(Engine& engine, Pyt
     return std::unexpected(hostError(fmt::format("{} is missing: rebuild with python/build.sh", driver)));
   std::unique_ptr<PythonRuntime> runtime(new PythonRuntime(engine, std::move(options)));
   ModuleBytes bytes = WARDEN_TRY(ModuleBytes::mapFile(driver));
-  std::string digest = moduleDigest(bytes);
+  std::string identity = fileIdentity(driver);
 
   if (!runtime->options_.snapshot_file.empty()) {
     runtime->snapshot_ = std::move(loaded);
-    if (runtime->snapshot_->moduleDigest() != digest)
+    // The file the snapshot was made from, untouched since (same inode,
+    // size and modification time, as make decides): its digest is known.
+    // Otherwise the bytes are hashed (a 8 MB module: ~3 ms and every page).
+    bool same_file = !identity.empty() && runtime->snapshot_->metadata().value("module_file", std::string()) == identity;
+    if (!same_file && runtime->snapshot_->moduleDigest() != moduleDigest(bytes))
       return std::unexpected(hostError(fmt::format("{} was made from another CPython build (its module digest differs); "
                                                    "make it again with `warden snapshot create`",
                                                    runtime->options_.snapshot_file)));
@@ -155,7 +173,7 @@ Expect<std::unique_ptr<PythonRuntime>> PythonRuntime::create(Engine& engine, Pyt
     WARDEN_TRY(runtime->warmUp());
   } else {
     runtime->module_ = WARDEN_TRY(compileModule(engine, std::move(bytes)));
-    WARDEN_TRY(runtime->makeSnapshot(digest));
+    WARDEN_TRY(runtime->makeSnapshot(moduleDigest(bytes), identity));
   }
   if (runtime->options_.pool_size > 0) {
     PythonRuntime* self = runtime.get();
@@ -164,7 +182,7 @@ Expect<std::unique_ptr<PythonRuntime>> PythonRuntime::create(Engine& engine, Pyt
   return runtime;
 }
 
-Expect<void> PythonRuntime::makeSnapshot(const std::string& digest) {
+Expect<void> PythonRuntime::makeSnapshot(const std::string& digest, const std::string& module_file) {
   auto started = std::chrono::steady_clock::now();
   wasi::WasiConfig config = baseConfig(options_);
   if (!options_.preload.empty()) config.env("WARDEN_PRELOAD", fmt::format("{}", fmt::join(options_.preload, ",")));
@@ -179,7 +197,7 @@ Expect<void> PythonRuntime::makeSnapshot(const std::string& digest) {
   }
   init_duration_ = std::chrono::steady_clock::now() - started;
   // The environment the snapshot saw goes with it: a restore replaces it.
-  snapshot_ = WARDEN_TRY(Snapshot::capture(*box, digest, {{"preload", options_.preload}, {"python_home", options_.home}}));
+  snapshot_ = WARDEN_TRY(Snapshot::capture(*box, digest, {{"preload", options_.preload}, {"python_home", options_.home}, {"module_file", module_file}}));
   return {};
 }
 

@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,6 +46,9 @@ struct PythonRuntimeOptions {
   // there (atomically, one process at a time) so the next start loads it.
   // For `warden python`'s default start; the caller keys the file name.
   std::string cache_file;
+  // Told, before the cache file is made, why (missing, or why the existing
+  // one was refused): making it takes about a second.
+  std::function<void(const std::string& why)> on_making_cache;
   // Restored sandboxes kept ready by a background thread; 0 restores on demand.
   size_t pool_size = 0;
 };
@@ -94,7 +98,7 @@ class PythonRuntime {
  private:
   PythonRuntime(Engine& engine, PythonRuntimeOptions options);
   static Expect<std::unique_ptr<PythonRuntime>> createCached(Engine& engine, PythonRuntimeOptions options);
-  Expect<void> makeSnapshot(const std::string& digest);
+  Expect<void> makeSnapshot(const std::string& digest, const std::string& module_file);
   Expect<std::unique_ptr<Sandbox>> restore() const;
   Expect<std::vector<uint32_t>> warmFunctions() const;
   Expect<void> warmUp();

@@ -84,6 +84,8 @@ def command_for(args, spec, case, data_dir):
     cmd = [args.warden, "python", "--python-home", args.home, "--ro-dir", f"{CASES}::/tests"]
     if args.snapshot:
         cmd += ["--snapshot", args.snapshot]
+    if args.fresh:
+        cmd += ["--fresh"]
     if data_dir:
         cmd += ["--dir", f"{data_dir}::/data"]
     for e in env:
@@ -135,6 +137,8 @@ def main():
     parser.add_argument("--home", help="the recipe's output (python/build.sh --print-dir)")
     parser.add_argument("--warden", default=str(REPO / "build" / "warden"))
     parser.add_argument("--snapshot", help="warden only: run each case restored from this snapshot")
+    parser.add_argument("--fresh", action="store_true",
+                        help="warden only: start CPython from scratch (default: from the cached snapshot)")
     parser.add_argument("-k", dest="pattern", default="", help="only cases whose name contains this")
     parser.add_argument("--update", action="store_true", help="rewrite the .expected files")
     args = parser.parse_args()
