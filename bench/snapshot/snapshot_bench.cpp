@@ -10,6 +10,7 @@
 //   warden_snapshot_bench [--home DIR] [--count N] [--fresh N] [--density N,N...]
 // Prints one line per measurement; bench/snapshot/run.py adds the
 // whole-process comparison and writes the table.
+#include <sys/resource.h>
 #include <time.h>
 
 #include <algorithm>
@@ -38,6 +39,13 @@ double threadCpuMs() {
   timespec t{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
   return double(t.tv_sec) * 1e3 + double(t.tv_nsec) / 1e6;
+}
+
+// Minor page faults taken by this thread so far (each ~10 us on these VMs).
+long threadFaults() {
+  rusage usage{};
+  getrusage(RUSAGE_THREAD, &usage);
+  return usage.ru_minflt;
 }
 
 double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
@@ -139,7 +147,7 @@ int main(int argc, char** argv) {
 
   auto pooled = PythonRuntime::create(engine, {.home = home, .preload = preload, .pool_size = 8});
   if (!pooled) return 1;
-  std::vector<double> pool_acquire, pool_acquire_cpu, pool_running, pool_run;
+  std::vector<double> pool_acquire, pool_acquire_cpu, pool_running, pool_run, pool_run_faults;
   for (int i = 0; i < count; ++i) {
     (*pooled)->waitForPool();  // a steady state: the refiller keeps up between requests
     double cpu0 = threadCpuMs();
@@ -154,15 +162,19 @@ int main(int argc, char** argv) {
     if (!check(stamped, "pooled stamp")) return 1;
     pool_running.push_back(double(std::stoull(stamped.stdout_data) - asked) / 1e6);
     (*pooled)->waitForPool();
+    long faults0 = threadFaults();
     auto t2 = Clock::now();
     Result r = (*pooled)->run("pass", {});
     pool_run.push_back(ms(Clock::now() - t2));
+    pool_run_faults.push_back(double(threadFaults() - faults0));
     if (!check(r, "pooled run")) return 1;
   }
   report("pool acquire", pool_acquire);
   report("pool acquire (thread CPU)", pool_acquire_cpu);
   report("pool acquire-to-running", pool_running);
   report("pool acquire+run(pass)", pool_run);
+  std::printf("start %-28s n=%-5zu p50 %8.0f     p99 %8.0f\n", "pool run(pass) page faults", pool_run_faults.size(),
+              percentile(pool_run_faults, 50), percentile(pool_run_faults, 99));
   std::printf("ratio fresh/pool acquire-to-running p50 %.0fx\n", percentile(fresh, 50) / percentile(pool_running, 50));
 
   // Density: live sessions holding state.

@@ -1,9 +1,14 @@
 #include "sandbox/sandbox_pool.h"
 
+#include <pthread.h>
+
 namespace warden::sandbox {
 
 SandboxPool::SandboxPool(Factory factory, size_t target) : factory_(std::move(factory)), target_(target) {
-  if (target_ > 0) refiller_ = std::thread([this] { refillLoop(); });
+  if (target_ > 0) refiller_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "warden-pool");  // tells it apart in top and perf
+    refillLoop();
+  });
 }
 
 SandboxPool::~SandboxPool() {

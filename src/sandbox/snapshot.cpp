@@ -153,7 +153,7 @@ Expect<std::shared_ptr<const Snapshot>> Snapshot::capture(Sandbox& sandbox, std:
   return std::shared_ptr<const Snapshot>(std::move(snap));
 }
 
-Expect<void> Snapshot::save(const std::string& path, std::vector<uint32_t> warm_functions) const {
+Expect<void> Snapshot::save(const std::string& path, std::vector<uint32_t> warm_functions, const HotPages& hot_pages) const {
   // A name of its own, so that processes saving the same path at once
   // never write into one file; the rename publishes one of them whole.
   std::string temp = path + ".XXXXXX";
@@ -162,6 +162,7 @@ Expect<void> Snapshot::save(const std::string& path, std::vector<uint32_t> warm_
   fchmod(out, 0644);
   json header = this->header();
   if (!warm_functions.empty()) header["warm_functions"] = std::move(warm_functions);
+  if (!hot_pages.empty()) header["hot_pages"] = hotPagesToJson(hot_pages);
   Expect<uint64_t> written = writeHeader(out, std::move(header));
   Expect<void> copied = written ? Expect<void>{} : Expect<void>(std::unexpected(written.error()));
   // The memory image: data extents only, so the file stays as sparse as the
@@ -201,6 +202,7 @@ Expect<std::shared_ptr<Snapshot>> Snapshot::fromHeader(const json& header, int f
     snap->image_ = imageFromJson(header.at("instance"));
     snap->metadata_ = header.value("metadata", json::object());
     snap->warm_functions_ = header.value("warm_functions", std::vector<uint32_t>{});
+    snap->hot_pages_ = hotPagesFromJson(header.value("hot_pages", json()));
   } catch (const json::exception& e) {
     snap->fd_ = -1;  // the caller closes it
     return std::unexpected(hostError(fmt::format("malformed snapshot header: {}", e.what())));
@@ -237,7 +239,8 @@ Expect<std::shared_ptr<const Snapshot>> Snapshot::load(const std::string& path) 
 }
 
 Expect<std::unique_ptr<Sandbox>> Snapshot::restore(Engine& engine, std::shared_ptr<const Module> module,
-                                                   wasi::WasiConfig config, std::optional<uint64_t> memory_cap_bytes) const {
+                                                   wasi::WasiConfig config, std::optional<uint64_t> memory_cap_bytes,
+                                                   const HotPages* prefault) const {
   const std::vector<wasi::Preopen>& given = config.preopens();
   bool same_layout = given.size() >= preopens_.size() &&
                      std::equal(preopens_.begin(), preopens_.end(), given.begin(),
@@ -247,9 +250,12 @@ Expect<std::unique_ptr<Sandbox>> Snapshot::restore(Engine& engine, std::shared_p
                                                  fmt::join(preopens_, ", "))));
   std::vector<MemoryImageSource> memories;
   if (!image_.memory_bytes.empty()) memories.push_back({fd_, memory_offset_});
-  return Sandbox::create(engine, std::move(config), memory_cap_bytes, *module, [&](const Linker& linker, Store& store) {
-    return linker.instantiateImage(store, module, image_, memories);
-  });
+  std::unique_ptr<Sandbox> box = WARDEN_TRY(Sandbox::create(engine, std::move(config), memory_cap_bytes, *module,
+                                                             [&](const Linker& linker, Store& store) {
+                                                               return linker.instantiateImage(store, module, image_, memories);
+                                                             }));
+  if (MemoryInstance* memory = box->memory(); prefault && memory) prefaultHotPages(memory->base, memory->size, *prefault);
+  return box;
 }
 
 }  // namespace warden::sandbox

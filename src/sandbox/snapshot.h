@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runtime/api.h"
+#include "sandbox/hot_pages.h"
 #include "sandbox/sandbox.h"
 
 namespace warden::sandbox {
@@ -37,7 +38,8 @@ class Snapshot {
   // Writes the snapshot to `path` (atomically: a temporary file renamed).
   // `warm_functions`: the defined functions a restore should compile before
   // it runs anything, when its module is compiled lazily (lazy_bodies.h).
-  Expect<void> save(const std::string& path, std::vector<uint32_t> warm_functions = {}) const;
+  // `hot_pages`: what a restore faults in before it runs (hot_pages.h).
+  Expect<void> save(const std::string& path, std::vector<uint32_t> warm_functions = {}, const HotPages& hot_pages = {}) const;
   // Opens a snapshot file; its memory is mapped from the file itself.
   static Expect<std::shared_ptr<const Snapshot>> load(const std::string& path);
 
@@ -45,13 +47,15 @@ class Snapshot {
   // the one with moduleDigest() — the caller checks once). `config`'s first
   // preopens must have the snapshot's guest paths, in order (its later ones
   // are new); its args and environment are the guest's from now on.
+  // With `prefault`, those pages of its memory are faulted in first.
   Expect<std::unique_ptr<Sandbox>> restore(Engine& engine, std::shared_ptr<const Module> module, wasi::WasiConfig config,
-                                           std::optional<uint64_t> memory_cap_bytes) const;
+                                           std::optional<uint64_t> memory_cap_bytes, const HotPages* prefault = nullptr) const;
 
   const std::string& moduleDigest() const { return module_digest_; }
   const std::vector<std::string>& preopens() const { return preopens_; }
   const nlohmann::json& metadata() const { return metadata_; }
   const std::vector<uint32_t>& warmFunctions() const { return warm_functions_; }
+  const HotPages& hotPages() const { return hot_pages_; }
   uint64_t memoryBytes() const { return image_.memory_bytes.empty() ? 0 : image_.memory_bytes[0]; }
 
  private:
@@ -66,6 +70,7 @@ class Snapshot {
   std::string module_digest_;
   nlohmann::json metadata_;
   std::vector<uint32_t> warm_functions_;  // from a saved file (save's argument)
+  HotPages hot_pages_;                    // likewise
 };
 
 }  // namespace warden::sandbox
