@@ -102,7 +102,7 @@ int snapshotInfoCommand(const std::string& path) {
 // holds changes). A file made from another build of the same home is
 // detected by its module digest and made again.
 std::string autoSnapshotPath(const std::string& home, const std::vector<std::string>& preload) {
-  constexpr int kAutoSnapshotLayout = 2;
+  constexpr int kAutoSnapshotLayout = 3;
   std::string key = fmt::format("layout {}\nhome {}\npreload {}\n", kAutoSnapshotLayout, home, fmt::join(preload, ","));
   std::string digest = sandbox::moduleDigest({reinterpret_cast<const uint8_t*>(key.data()), key.size()});
   return (fs::path(sandbox::wardenCacheRoot()) / "snapshots" / fmt::format("python-{}.snapshot", digest.substr(digest.rfind(':') + 1, 16))).string();
@@ -129,6 +129,7 @@ int pythonFromSnapshot(const PythonOptions& options, const PythonProgram& progra
 
   Engine engine;
   sandbox::PythonRuntimeOptions runtime_options;
+  runtime_options.code_cache_dir = (fs::path(sandbox::wardenCacheRoot()) / "code").string();
   if (options.snapshot) {
     // The snapshot names its CPython build; --python-home or
     // $WARDEN_PYTHON_HOME override it.

@@ -37,10 +37,16 @@ class LazyBodies {
   // validation fails every time it is called.
   Expect<const CompiledFunction*> compile(const Module& module, uint32_t i);
 
+  // Takes body `i` compiled elsewhere (code_cache.h), in opcode form;
+  // ignored when `i` is compiled already. Thread-safe.
+  void install(uint32_t i, CompiledFunction fn);
+
   uint32_t compiledCount() const { return compiled_count_.load(std::memory_order_relaxed); }
   // The bodies compiled so far, in compilation order (a snapshot records
   // those a warm-up run needed, to compile them ahead of the next run).
   std::vector<uint32_t> compiledIndices();
+  // The same bodies' code (threaded), valid while this object lives.
+  std::vector<const CompiledFunction*> compiledFunctions();
 
  private:
   DecodeLimits limits_;

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <utility>
@@ -12,6 +13,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "runtime/code_cache.h"
 #include "runtime/lazy_bodies.h"
 #include "sandbox/module_digest.h"
 #include "sandbox/python_home.h"
@@ -171,9 +173,13 @@ Expect<std::unique_ptr<PythonRuntime>> PythonRuntime::create(Engine& engine, Pyt
     // The bytes are the ones validated in full when the snapshot was made.
     runtime->module_ = WARDEN_TRY(compileModuleLazily(engine, std::move(bytes)));
     WARDEN_TRY(runtime->warmUp());
+    runtime->hot_pages_ = runtime->snapshot_->hotPages();
   } else {
+    std::string digest = moduleDigest(bytes);
     runtime->module_ = WARDEN_TRY(compileModule(engine, std::move(bytes)));
-    WARDEN_TRY(runtime->makeSnapshot(moduleDigest(bytes), identity));
+    WARDEN_TRY(runtime->makeSnapshot(digest, identity));
+    // A pool restores in the background: worth knowing what to fault in there.
+    if (runtime->options_.pool_size > 0) runtime->hot_pages_ = WARDEN_TRY(runtime->profileWarmRun()).hot_pages;
   }
   if (runtime->options_.pool_size > 0) {
     PythonRuntime* self = runtime.get();
@@ -201,25 +207,47 @@ Expect<void> PythonRuntime::makeSnapshot(const std::string& digest, const std::s
   return {};
 }
 
-Expect<std::vector<uint32_t>> PythonRuntime::warmFunctions() const {
+Expect<PythonRuntime::WarmProfile> PythonRuntime::profileWarmRun() const {
   std::shared_ptr<const Module> lazy = WARDEN_TRY(compileModuleLazily(engine_, module_->bytes));
   std::unique_ptr<Sandbox> box = WARDEN_TRY(snapshot_->restore(engine_, lazy, baseConfig(options_), std::nullopt));
   Request request;
   Result warm = runInDriver(*box, PythonEntry::Source, "print('warm', len(__name__))", request,
                             options_.default_memory_bytes, true);
   if (warm.status != Status::Ok) return std::unexpected(hostError(fmt::format("warm-up run failed: {} {}", warm.message, warm.stderr_data)));
-  return lazy->lazy->compiledIndices();
+  WarmProfile profile;
+  profile.functions = lazy->lazy->compiledIndices();
+  if (MemoryInstance* memory = box->memory()) {
+    // Only the image's pages: what the run grew is new memory in every restore.
+    uint64_t image = std::min<uint64_t>(memory->size, snapshot_->memoryBytes());
+    profile.hot_pages = WARDEN_TRY(recordHotPages(memory->base, image));
+  }
+  return profile;
 }
 
 Expect<void> PythonRuntime::warmUp() {
   if (!module_->lazy) return {};
+  // Compiled code from an earlier start of this binary with this module.
+  std::string key = codeLayoutKey().empty() ? std::string() : fmt::format("{} {}", codeLayoutKey(), snapshot_->moduleDigest());
+  std::string digest = snapshot_->moduleDigest().substr(snapshot_->moduleDigest().rfind(':') + 1, 16);
+  fs::path code_file = fs::path(options_.code_cache_dir) / fmt::format("{}-{}.code", digest, codeLayoutKey().substr(0, 16));
+  bool cached = !options_.code_cache_dir.empty() && !key.empty() && loadCompiledBodies(code_file.string(), *module_, key).has_value();
+  uint32_t before = module_->lazy->compiledCount();
   for (uint32_t i : snapshot_->warmFunctions())
     if (i < module_->functions.size()) WARDEN_TRY(module_->lazy->compile(*module_, i));
+  if (options_.code_cache_dir.empty() || key.empty() || (cached && module_->lazy->compiledCount() == before)) return {};
+  // Saved for the next start (best effort); files of other builds of
+  // Warden for this module are removed, so rebuilding does not pile them up.
+  std::error_code ec;
+  fs::create_directories(options_.code_cache_dir, ec);
+  fs::permissions(options_.code_cache_dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  if (saveCompiledBodies(code_file.string(), *module_, key))
+    for (const fs::directory_entry& entry : fs::directory_iterator(options_.code_cache_dir, ec))
+      if (entry.path().filename().string().starts_with(digest + "-") && entry.path() != code_file) fs::remove(entry.path(), ec);
   return {};
 }
 
 Expect<std::unique_ptr<Sandbox>> PythonRuntime::restore() const {
-  return snapshot_->restore(engine_, module_, baseConfig(options_), std::nullopt);
+  return snapshot_->restore(engine_, module_, baseConfig(options_), std::nullopt, hot_pages_.empty() ? nullptr : &hot_pages_);
 }
 
 Expect<std::unique_ptr<Sandbox>> PythonRuntime::acquire(const Request& request) {
@@ -266,8 +294,10 @@ void PythonRuntime::waitForPool() const {
 // A snapshot file's module is compiled lazily, and compiling inside a run
 // would count against its timeout: the file lists the bodies a warm-up run
 // needs, and loading compiles them first (warmUp).
-Expect<void> PythonRuntime::saveSnapshot(const std::string& path) const {
-  return snapshot_->save(path, WARDEN_TRY(warmFunctions()));
+Expect<void> PythonRuntime::saveSnapshot(const std::string& path) {
+  WarmProfile profile = WARDEN_TRY(profileWarmRun());
+  hot_pages_ = profile.hot_pages;
+  return snapshot_->save(path, std::move(profile.functions), profile.hot_pages);
 }
 
 }  // namespace warden::sandbox

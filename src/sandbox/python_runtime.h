@@ -23,6 +23,7 @@
 
 #include "runtime/api.h"
 #include "sandbox/execution.h"
+#include "sandbox/hot_pages.h"
 
 namespace warden::sandbox {
 
@@ -49,6 +50,10 @@ struct PythonRuntimeOptions {
   // Told, before the cache file is made, why (missing, or why the existing
   // one was refused): making it takes about a second.
   std::function<void(const std::string& why)> on_making_cache;
+  // With a snapshot file: a directory of Warden's own cache where the warm
+  // bodies' compiled code is kept (runtime/code_cache.h), so the next start
+  // installs them instead of compiling them. Empty: compiled every time.
+  std::string code_cache_dir;
   // Restored sandboxes kept ready by a background thread; 0 restores on demand.
   size_t pool_size = 0;
 };
@@ -83,7 +88,9 @@ class PythonRuntime {
   size_t pooledReady() const;
   void waitForPool() const;
 
-  Expect<void> saveSnapshot(const std::string& path) const;
+  // Also profiles a warm-up run: the bodies it compiles and the pages it
+  // touches go into the file (and this runtime's restores fault them first).
+  Expect<void> saveSnapshot(const std::string& path);
   const Snapshot& snapshot() const { return *snapshot_; }
   // Time CPython took to start and preload when the snapshot was made here.
   std::chrono::nanoseconds initDuration() const { return init_duration_; }
@@ -100,7 +107,13 @@ class PythonRuntime {
   static Expect<std::unique_ptr<PythonRuntime>> createCached(Engine& engine, PythonRuntimeOptions options);
   Expect<void> makeSnapshot(const std::string& digest, const std::string& module_file);
   Expect<std::unique_ptr<Sandbox>> restore() const;
-  Expect<std::vector<uint32_t>> warmFunctions() const;
+  // A short program run in a lazily compiled restore: the bodies it needed
+  // and the snapshot pages it touched.
+  struct WarmProfile {
+    std::vector<uint32_t> functions;
+    HotPages hot_pages;
+  };
+  Expect<WarmProfile> profileWarmRun() const;
   Expect<void> warmUp();
   uint64_t memoryCap(const Request& request) const;
   friend class PythonSession;
@@ -112,6 +125,7 @@ class PythonRuntime {
   std::unique_ptr<SandboxPool> pool_;
   std::chrono::nanoseconds init_duration_{0};
   std::string cache_error_;
+  HotPages hot_pages_;  // faulted in by every restore (hot_pages.h)
 };
 
 class PythonSession {
