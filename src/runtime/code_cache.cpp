@@ -24,8 +24,8 @@ namespace warden {
 
 namespace {
 
-constexpr char kMagic[8] = {'W', 'D', 'N', 'C', 'O', 'D', 'E', '1'};
-constexpr uint32_t kFieldsPerBody = 7;
+constexpr char kMagic[8] = {'W', 'D', 'N', 'C', 'O', 'D', 'E', '2'};
+constexpr uint32_t kFieldsPerBody = 8;
 
 Error cacheError(std::string detail) { return Error(ErrorCode::HostError, std::move(detail)); }
 
@@ -78,12 +78,14 @@ Expect<void> saveCompiledBodies(const std::string& path, const Module& module, s
   std::memcpy(words.data() + 1, padded.data(), padded.size());
   std::vector<const CompiledFunction*> bodies = module.lazy->compiledFunctions();
   put(words, uint32_t(bodies.size()));
-  for (const CompiledFunction* threaded : bodies) {
-    CompiledFunction fn = unthreadCode(*threaded, interpreterHandlers());
-    for (uint32_t field : {threaded->defined_index, fn.type_index, fn.num_params, fn.num_results, fn.num_locals, fn.frame_size,
-                           uint32_t(fn.code.size())})
+  for (const CompiledFunction* fn : bodies) {
+    std::vector<uint32_t> code = fn->code;
+    std::vector<uint32_t> handler_words = unrelocateCode(code, interpreterHandlers());
+    for (uint32_t field : {fn->defined_index, fn->type_index, fn->num_params, fn->num_results, fn->num_locals, fn->frame_size,
+                           uint32_t(code.size()), uint32_t(handler_words.size())})
       put(words, field);
-    words.insert(words.end(), fn.code.begin(), fn.code.end());
+    words.insert(words.end(), code.begin(), code.end());
+    words.insert(words.end(), handler_words.begin(), handler_words.end());
   }
 
   std::string temp = path + ".XXXXXX";
@@ -151,16 +153,20 @@ Expect<size_t> loadCompiledBodies(const std::string& path, const Module& module,
     fn.num_results = w[3];
     fn.num_locals = w[4];
     fn.frame_size = w[5];
-    uint32_t words = w[6];
+    uint32_t words = w[6], handler_words = w[7];
     w += kFieldsPerBody;
     if (fn.defined_index >= module.functions.size() || fn.type_index != module.functions[fn.defined_index])
       return refuse("a body that does not fit the module");
     const FuncType& type = module.types[fn.type_index];
     if (fn.num_params != slotCount(type.params) || fn.num_results != slotCount(type.results) ||
-        fn.num_locals < fn.num_params || fn.frame_size < fn.num_locals || words == 0 || uint64_t(end - w) < words)
+        fn.num_locals < fn.num_params || fn.frame_size < fn.num_locals || words == 0 ||
+        uint64_t(end - w) < uint64_t(words) + handler_words)
       return refuse("a body that does not fit the module");
     fn.code.assign(w, w + words);
     w += words;
+    if (!relocateCode(fn.code, {w, handler_words}, interpreterHandlers())) return refuse("malformed code");
+    w += handler_words;
+    fn.threaded = true;
     bodies.push_back(std::move(fn));
   }
   if (w != end) return refuse("trailing bytes");

@@ -11,9 +11,13 @@
 // to the module's digest; a mismatch, a short or malformed file or a body
 // that does not fit the module is refused whole.
 //
-// Format (little-endian u32 words): magic "WDNCODE1"; key length, key bytes
+// Format (little-endian u32 words): magic "WDNCODE2"; key length, key bytes
 // padded to 4; count; then per body: defined index, type index, params,
-// results, locals, frame size, code words, and the code in opcode form.
+// results, locals, frame size, code words, handler words; the threaded code
+// with each handler address replaced by its op's index (threaded_code.h:
+// unrelocateCode), and where those are. Loading writes the addresses back
+// (a pass over them only): threading the bodies again was a quarter of a
+// start's instructions.
 #pragma once
 
 #include <string>

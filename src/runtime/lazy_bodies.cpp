@@ -51,7 +51,7 @@ void LazyBodies::install(uint32_t i, CompiledFunction fn) {
   std::lock_guard lock(mutex_);
   if (compiled_[i].load(std::memory_order_acquire)) return;
   fn.defined_index = i;
-  threadForInterpreter(fn);
+  if (!fn.threaded) threadForInterpreter(fn);
   owned_.push_back(std::make_unique<CompiledFunction>(std::move(fn)));
   compiled_[i].store(owned_.back().get(), std::memory_order_release);
   compiled_count_.fetch_add(1, std::memory_order_relaxed);

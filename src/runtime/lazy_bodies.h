@@ -37,8 +37,8 @@ class LazyBodies {
   // validation fails every time it is called.
   Expect<const CompiledFunction*> compile(const Module& module, uint32_t i);
 
-  // Takes body `i` compiled elsewhere (code_cache.h), in opcode form;
-  // ignored when `i` is compiled already. Thread-safe.
+  // Takes body `i` compiled elsewhere (code_cache.h), threaded or in opcode
+  // form; ignored when `i` is compiled already. Thread-safe.
   void install(uint32_t i, CompiledFunction fn);
 
   uint32_t compiledCount() const { return compiled_count_.load(std::memory_order_relaxed); }

@@ -83,14 +83,52 @@ void threadCode(CompiledFunction& fn, HandlerTable handlers) {
   fn.threaded = true;
 }
 
-CompiledFunction unthreadCode(const CompiledFunction& fn, HandlerTable handlers) {
-  CompiledFunction plain = fn;
-  if (!fn.threaded) return plain;
-  // Address -> op; the shared SIMD handler maps to the first SIMD op.
+namespace {
+
+// Address -> op; the shared SIMD handler maps to the first SIMD op.
+std::vector<std::pair<uintptr_t, uint32_t>> opsByAddress(HandlerTable handlers) {
   std::vector<std::pair<uintptr_t, uint32_t>> by_address;
   for (uint32_t op = uint32_t(handlers.size()); op-- > 0;)
     by_address.emplace_back(reinterpret_cast<uintptr_t>(handlers[op]), op);
   std::sort(by_address.begin(), by_address.end());
+  return by_address;
+}
+
+}  // namespace
+
+std::vector<uint32_t> unrelocateCode(std::vector<uint32_t>& in, HandlerTable handlers) {
+  std::vector<std::pair<uintptr_t, uint32_t>> by_address = opsByAddress(handlers);
+  std::vector<uint32_t> positions;
+  for (size_t at = 0; at + 1 < in.size();) {
+    uintptr_t address = uintptr_t(in[at]) | uintptr_t(in[at + 1]) << 32;
+    auto found = std::lower_bound(by_address.begin(), by_address.end(), std::pair{address, 0u});
+    if (found == by_address.end() || found->first != address) break;  // not threaded code: stop
+    uint32_t op = found->second;
+    positions.push_back(uint32_t(at));
+    in[at] = op;
+    in[at + 1] = 0;
+    size_t operands = at + 2;
+    if (isSimd(InternalOp(op))) op = in[operands++];
+    uint32_t n = operands < in.size() ? internalOperandCount(InternalOp(op), &in[operands]) : 0;
+    at = operands + n;
+  }
+  return positions;
+}
+
+bool relocateCode(std::vector<uint32_t>& code, std::span<const uint32_t> handler_words, HandlerTable handlers) {
+  for (uint32_t at : handler_words) {
+    if (uint64_t(at) + 1 >= code.size() || code[at] >= handlers.size() || code[at + 1] != 0) return false;
+    uint64_t address = reinterpret_cast<uintptr_t>(handlers[code[at]]);
+    code[at] = uint32_t(address);
+    code[at + 1] = uint32_t(address >> 32);
+  }
+  return true;
+}
+
+CompiledFunction unthreadCode(const CompiledFunction& fn, HandlerTable handlers) {
+  CompiledFunction plain = fn;
+  if (!fn.threaded) return plain;
+  std::vector<std::pair<uintptr_t, uint32_t>> by_address = opsByAddress(handlers);
   const std::vector<uint32_t>& in = fn.code;
   std::vector<uint32_t> moved(in.size() + 2, 0);  // new index of second address word -> old start
   std::vector<uint32_t> ips;                       // old start -> the instruction's ip in `in`

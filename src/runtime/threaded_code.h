@@ -25,6 +25,15 @@ using HandlerTable = std::span<const void* const>;
 // Rewrites `fn.code` (opcode form, as compiled) into threaded form.
 void threadCode(CompiledFunction& fn, HandlerTable handlers);
 
+// Threaded code made independent of where the handlers are (for a file):
+// each handler address becomes its op's index in `handlers` (low word) and
+// 0 (high word); returns where those pairs start, in order. relocateCode
+// writes the addresses back: a pass over the pairs only, instead of
+// threading again.
+std::vector<uint32_t> unrelocateCode(std::vector<uint32_t>& threaded, HandlerTable handlers);
+// False (code unchanged from there) when a position or index is out of range.
+bool relocateCode(std::vector<uint32_t>& code, std::span<const uint32_t> handler_words, HandlerTable handlers);
+
 // The opcode form of a threaded function (for the disassembler). Handlers
 // shared by several ops (SIMD) are resolved by the kept opcode.
 CompiledFunction unthreadCode(const CompiledFunction& fn, HandlerTable handlers);

@@ -13,7 +13,9 @@
 
 #include "runtime/api.h"
 #include "runtime/code_cache.h"
+#include "runtime/interpreter.h"
 #include "runtime/lazy_bodies.h"
+#include "runtime/threaded_code.h"
 #include "support/host_io.h"
 
 namespace warden {
@@ -81,7 +83,7 @@ TEST_F(CodeCacheTest, TruncatedOrPaddedFilesAreRefusedWhole) {
   std::ifstream in(path_, std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   for (std::string variant : {bytes.substr(0, bytes.size() - 4), bytes.substr(0, bytes.size() / 2), bytes + std::string(4, '\0'),
-                              std::string("WDNCODE2") + bytes.substr(8)}) {
+                              std::string("WDNCODE9") + bytes.substr(8)}) {
     std::ofstream(path_, std::ios::binary | std::ios::trunc) << variant;
     auto module = fresh();
     EXPECT_FALSE(loadCompiledBodies(path_, *module, "key-1")) << variant.size();
@@ -113,6 +115,24 @@ TEST_F(CodeCacheTest, AFileOthersMayWriteIsNotTrusted) {
   EXPECT_FALSE(loadCompiledBodies(path_, *module, "key-1"));
   ASSERT_EQ(chmod(dir_->path().c_str(), 0700), 0);
   EXPECT_TRUE(loadCompiledBodies(path_, *module, "key-1"));
+}
+
+TEST(RelocatableCode, UnrelocateThenRelocateGivesTheThreadedCodeBack) {
+  Engine engine;
+  auto module = compileModule(engine, kModule).value();
+  for (const CompiledFunction& fn : module->code) {
+    ASSERT_TRUE(fn.threaded);
+    std::vector<uint32_t> code = fn.code;
+    std::vector<uint32_t> positions = unrelocateCode(code, interpreterHandlers());
+    EXPECT_FALSE(positions.empty());
+    EXPECT_NE(code, fn.code);
+    for (uint32_t at : positions) EXPECT_LT(code[at], interpreterHandlers().size());
+    ASSERT_TRUE(relocateCode(code, positions, interpreterHandlers()));
+    EXPECT_EQ(code, fn.code);
+  }
+  std::vector<uint32_t> bad = {uint32_t(interpreterHandlers().size()), 0};
+  EXPECT_FALSE(relocateCode(bad, std::vector<uint32_t>{0}, interpreterHandlers()));
+  EXPECT_FALSE(relocateCode(bad, std::vector<uint32_t>{1}, interpreterHandlers()));
 }
 
 TEST(CodeLayoutKey, IsThisBinarysBuildId) {
