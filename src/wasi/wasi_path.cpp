@@ -37,6 +37,26 @@ WasiResult<std::string_view> guestPath(const WasiCall& call, uint32_t ptr, uint3
 // Creating over "." or ".." names something that exists.
 Errno createErrno(Errno e) { return e == Errno::Inval ? Errno::Exist : e; }
 
+// A last component written with a trailing slash ("x/") names a directory,
+// a symlink standing for what it points to (Linux; tests/wasi/trailing_slash.c).
+// This opens that directory beneath `dirfd`: ENOTDIR or ENOENT when there is
+// none.
+WasiResult<OwnedFd> trailingSlashDirectory(int dirfd, std::string_view path) {
+  return openBeneath(dirfd, path, O_PATH | O_DIRECTORY, 0, true);
+}
+
+// Linux refuses "new/" as a name to create a link or symlink at: EEXIST
+// when something has that name, else ENOENT.
+Errno trailingSlashCreateErrno(const ParentAndName& target) {
+  struct stat info {};
+  return fstatat(target.dir.get(), target.name.c_str(), &info, AT_SYMLINK_NOFOLLOW) == 0 ? Errno::Exist : Errno::NoEnt;
+}
+
+bool isDirectory(const ParentAndName& entry) {
+  struct stat info {};
+  return fstatat(entry.dir.get(), entry.name.c_str(), &info, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(info.st_mode);
+}
+
 // An O_PATH fd's own file, as a path the kernel resolves to exactly it.
 std::string procPath(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
 
@@ -116,6 +136,12 @@ Expect<Errno> pathFilestatSetTimes(WasiCall& call) {
   WASI_TRY(dir, directory(call, call.u32(0), rights::PathFilestatSetTimes, true));
   WASI_TRY(path, guestPath(call, call.u32(2), call.u32(3)));
   WASI_TRY(times, timesFromFlags(call.u64(4), call.u64(5), call.u32(6)));
+  bool trailing_slash = !path.empty() && path.back() == '/';
+  if (trailing_slash) {  // the directory the name stands for, link or not
+    WASI_TRY(target, trailingSlashDirectory(dir->hostFd(), path));
+    if (utimensat(AT_FDCWD, procPath(target.get()).c_str(), times.data(), 0) != 0) return fromHostErrno(errno);
+    return ok();
+  }
   if (call.u32(1) & lookupflags::SymlinkFollow) {
     // Resolve (and follow) beneath first, then act on exactly that file.
     WASI_TRY(target, openBeneath(dir->hostFd(), path, O_PATH, 0, true));
@@ -133,8 +159,14 @@ Expect<Errno> pathLink(WasiCall& call) {
   WASI_TRY(old_path, guestPath(call, call.u32(2), call.u32(3)));
   WASI_TRY(new_dir, directory(call, call.u32(4), rights::PathLinkTarget, true));
   WASI_TRY(new_path, guestPath(call, call.u32(5), call.u32(6)));
+  if (!old_path.empty() && old_path.back() == '/') {
+    // A directory (or ENOTDIR/ENOENT), and directories take no hard links.
+    auto named = trailingSlashDirectory(old_dir->hostFd(), old_path);
+    return named ? Errno::Perm : named.error();
+  }
   auto target = resolveParent(new_dir->hostFd(), new_path);
   if (!target) return createErrno(target.error());
+  if (target->trailing_slash) return trailingSlashCreateErrno(*target);
   if (call.u32(1) & lookupflags::SymlinkFollow) {
     WASI_TRY(source, openBeneath(old_dir->hostFd(), old_path, O_PATH, 0, true));
     if (linkat(AT_FDCWD, procPath(source.get()).c_str(), target->dir.get(), target->name.c_str(), AT_SYMLINK_FOLLOW) != 0)
@@ -152,6 +184,11 @@ Expect<Errno> pathReadlink(WasiCall& call) {
   WASI_TRY(path, guestPath(call, call.u32(1), call.u32(2)));
   auto out = call.mem.bytes(call.u32(3), call.u32(4));
   if (!out) return Errno::Fault;
+  if (!path.empty() && path.back() == '/') {
+    // "link/" is what the link points to, a directory, never a link.
+    auto named = trailingSlashDirectory(dir->hostFd(), path);
+    return named ? Errno::Inval : named.error();
+  }
   WASI_TRY(parent, resolveParent(dir->hostFd(), path));
   std::string target(4096, '\0');
   ssize_t n = readlinkat(parent.dir.get(), parent.name.c_str(), target.data(), target.size());
@@ -177,6 +214,14 @@ Expect<Errno> pathRename(WasiCall& call) {
   WASI_TRY(new_path, guestPath(call, call.u32(4), call.u32(5)));
   WASI_TRY(source, resolveParent(old_dir->hostFd(), old_path));
   WASI_TRY(target, resolveParent(new_dir->hostFd(), new_path));
+  // "x/" on either side: only a directory moves (Linux: ENOTDIR otherwise).
+  if (source.trailing_slash) {
+    if (auto named = trailingSlashDirectory(old_dir->hostFd(), old_path); !named) return named.error();
+  }
+  if (target.trailing_slash && !isDirectory(source)) {
+    struct stat info {};
+    return fstatat(source.dir.get(), source.name.c_str(), &info, AT_SYMLINK_NOFOLLOW) == 0 ? Errno::NotDir : Errno::NoEnt;
+  }
   if (renameat(source.dir.get(), source.name.c_str(), target.dir.get(), target.name.c_str()) != 0)
     return fromHostErrno(errno);
   return ok();
@@ -192,6 +237,7 @@ Expect<Errno> pathSymlink(WasiCall& call) {
   if ((*link_target)[0] == '/') return Errno::Perm;
   auto parent = resolveParent(dir->hostFd(), path);
   if (!parent) return createErrno(parent.error());
+  if (parent->trailing_slash) return trailingSlashCreateErrno(*parent);
   if (symlinkat(std::string(*link_target).c_str(), parent->dir.get(), parent->name.c_str()) != 0)
     return fromHostErrno(errno);
   return ok();
