@@ -3,6 +3,7 @@
 // for WASI once, then serves until SIGINT/SIGTERM. Prints one line on stdout
 // when it listens, with the actual port (useful with port 0).
 #include <csignal>
+#include <optional>
 #include <cstdio>
 #include <functional>
 #include <thread>
@@ -104,13 +105,22 @@ int serveCommand(const ServeOptions& options) {
   service.startSessionSweeper(io);
 
   // On SIGINT/SIGTERM: stop accepting, let queued and running executions
-  // finish and answer (for at most kDrainLimit), then stop.
+  // finish and answer (for at most kDrainLimit), then stop. An execution's
+  // answer is written after it counts as finished, so once idle the open
+  // connections get up to kFlushLimit to take it (idle keep-alive ones
+  // would otherwise hold the stop for the whole drain; seen under load as a
+  // connection closed without its answer).
   constexpr auto kDrainLimit = std::chrono::seconds(60);
+  constexpr auto kFlushLimit = std::chrono::seconds(1);
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   boost::asio::steady_timer drain(io);
+  std::optional<std::chrono::steady_clock::time_point> idle_since;
   std::function<void(std::chrono::steady_clock::time_point)> wait_idle = [&](auto deadline) {
-    if (service.idle() || std::chrono::steady_clock::now() > deadline) return io.stop();
-    drain.expires_after(std::chrono::milliseconds(50));
+    auto now = std::chrono::steady_clock::now();
+    if (service.idle() && !idle_since) idle_since = now;
+    bool flushed = idle_since && ((*server)->openConnections() == 0 || now > *idle_since + kFlushLimit);
+    if (flushed || now > deadline) return io.stop();
+    drain.expires_after(std::chrono::milliseconds(idle_since ? 10 : 50));
     drain.async_wait([&, deadline](const boost::system::error_code&) { wait_idle(deadline); });
   };
   signals.async_wait([&](const boost::system::error_code&, int signal) {

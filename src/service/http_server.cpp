@@ -277,6 +277,8 @@ std::expected<std::unique_ptr<HttpServer>, std::string> HttpServer::listen(net::
 
 HttpServer::~HttpServer() { stop(); }
 
+uint32_t HttpServer::openConnections() const { return state_->open->load(); }
+
 uint16_t HttpServer::port() const {
   beast::error_code ec;
   return state_->acceptor.local_endpoint(ec).port();

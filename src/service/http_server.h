@@ -40,6 +40,8 @@ class HttpServer {
   std::string host() const;
   void start();  // begins accepting
   void stop();   // stops accepting; open connections finish their request
+  // Connections open now (answered or not; idle keep-alive ones included).
+  uint32_t openConnections() const;
 
  private:
   struct State;
