@@ -553,7 +553,8 @@ class ModuleDecoder {
     BinaryReader br(WARDEN_TRY(r.bytes(size)), body_start);
 
     FunctionBody body;
-    body.locals = WARDEN_TRY(readLocals(br, defined_index));
+    body.locals_offset = br.offset();
+    body.num_locals = WARDEN_TRY(readLocals(br, defined_index));
     body.body_offset = br.offset();
     body.body_size = uint32_t(br.remaining());
     if (body.body_size == 0) return br.error(ErrorCode::UnexpectedEnd, "body has no instructions");
@@ -566,26 +567,22 @@ class ModuleDecoder {
 
   // Local declarations come as (count, type) groups; the total (parameters
   // included) is checked against the limit before anything is expanded.
-  Expect<std::vector<ValType>> readLocals(BinaryReader& r, uint32_t defined_index) {
+  // Returns how many locals the groups declare (nothing is expanded here).
+  Expect<uint32_t> readLocals(BinaryReader& r, uint32_t defined_index) {
     uint32_t groups = WARDEN_TRY(readCount(r, limits_.max_locals, "local group"));
     uint32_t type_index = m_.functions[defined_index];
-    uint64_t total = type_index < m_.types.size() ? m_.types[type_index].params.size() : 0;
-    std::vector<std::pair<uint32_t, ValType>> decls;
-    decls.reserve(groups);
+    uint64_t params = type_index < m_.types.size() ? m_.types[type_index].params.size() : 0;
+    uint64_t total = params;
     for (uint32_t g = 0; g < groups; ++g) {
       uint32_t n = WARDEN_TRY(r.u32());
-      ValType type = WARDEN_TRY(readValType(r));
+      WARDEN_TRY(readValType(r));
       total += n;
       if (total > limits_.max_locals) {
         return r.error(ErrorCode::TooManyLocals,
                        fmt::format("more than {} locals (parameters included)", limits_.max_locals));
       }
-      decls.emplace_back(n, type);
     }
-    std::vector<ValType> locals;
-    locals.reserve(size_t(total));
-    for (auto [n, type] : decls) locals.insert(locals.end(), n, type);
-    return locals;
+    return uint32_t(total - params);
   }
 
   Expect<void> readDataSection(BinaryReader& r) {
@@ -641,6 +638,23 @@ class ModuleDecoder {
 };
 
 }  // namespace
+
+Expect<void> appendDeclaredLocals(const Module& module, const FunctionBody& body, std::vector<ValType>& out) {
+  BinaryReader r(std::span<const uint8_t>(module.bytes).subspan(body.locals_offset, body.body_offset - body.locals_offset),
+                 body.locals_offset);
+  uint32_t groups = WARDEN_TRY(r.u32());
+  out.reserve(out.size() + body.num_locals);
+  uint32_t left = body.num_locals;
+  for (uint32_t g = 0; g < groups; ++g) {
+    uint32_t n = WARDEN_TRY(r.u32());
+    ValType type = WARDEN_TRY(readValType(r));
+    if (n > left) return fail(ErrorCode::TooManyLocals, "local groups differ from the decoded count");
+    left -= n;
+    out.insert(out.end(), n, type);
+  }
+  if (left != 0) return fail(ErrorCode::TooManyLocals, "local groups differ from the decoded count");
+  return {};
+}
 
 Expect<Module> decodeModule(std::vector<uint8_t>&& bytes, const DecodeLimits& limits) {
   if (bytes.size() > UINT32_MAX) return fail(ErrorCode::ImplementationLimit, "module larger than 4 GiB");

@@ -29,6 +29,10 @@ struct DecodeLimits {
 };
 
 Expect<Module> decodeModule(std::span<const uint8_t> bytes, const DecodeLimits& limits = {});
+
+// Appends `body`'s declared locals, expanded from their groups (which the
+// decoder checked, count and types), to `out`.
+Expect<void> appendDeclaredLocals(const Module& module, const FunctionBody& body, std::vector<ValType>& out);
 // The same, taking the buffer over instead of copying it (a module file read
 // whole: no second copy of what may be tens of megabytes).
 Expect<Module> decodeModule(std::vector<uint8_t>&& bytes, const DecodeLimits& limits = {});

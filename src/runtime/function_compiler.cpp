@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "runtime/binary_reader.h"
+#include "runtime/decoder.h"
 #include "runtime/function_compiler_scan.h"
 #include "runtime/function_compiler_simd.h"
 
@@ -203,9 +204,9 @@ class BodyCompiler {
 
   Expect<CompiledFunction> run() {
     const FuncType& type = module_.types[out_.type_index];
-    local_types_.reserve(type.params.size() + body_.locals.size());
+    local_types_.reserve(type.params.size() + body_.num_locals);
     local_types_.insert(local_types_.end(), type.params.begin(), type.params.end());
-    local_types_.insert(local_types_.end(), body_.locals.begin(), body_.locals.end());
+    WARDEN_TRY(appendDeclaredLocals(module_, body_, local_types_));
     num_locals_ = uint32_t(local_types_.size());
     local_ref_counts_.resize(num_locals_);
     // Locals are addressed by slot: a v128 local takes two.

@@ -166,7 +166,10 @@ TEST(DecoderTest, FunctionAndCodeSections) {
                                 section(10, cat({{0x01}, leb(body.size()), body}))}));
   ASSERT_EQ(m.functions.size(), 1u);
   ASSERT_EQ(m.bodies.size(), 1u);
-  EXPECT_EQ(m.bodies[0].locals, (std::vector<ValType>{ValType::I64, ValType::I64, ValType::F32}));
+  EXPECT_EQ(m.bodies[0].num_locals, 3u);
+  std::vector<ValType> locals;
+  ASSERT_TRUE(appendDeclaredLocals(m, m.bodies[0], locals));
+  EXPECT_EQ(locals, (std::vector<ValType>{ValType::I64, ValType::I64, ValType::F32}));
   EXPECT_EQ(m.bodies[0].body_size, 2u);
   EXPECT_EQ(m.bytes[m.bodies[0].body_offset], 0x01);  // nop
   EXPECT_EQ(m.bytes[m.bodies[0].body_offset + 1], 0x0B);

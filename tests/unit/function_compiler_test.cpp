@@ -31,7 +31,12 @@ struct TestModule {
     module.functions.push_back(0);
     std::vector<uint8_t> bytes = {0xAA, 0xBB};  // some prefix, so offsets are absolute
     FunctionBody fb;
-    fb.locals = std::move(locals);
+    // The local declarations as the binary has them: one (1, type) group each.
+    fb.locals_offset = uint32_t(bytes.size());
+    fb.num_locals = uint32_t(locals.size());
+    EXPECT_LT(locals.size(), 128u);  // a one-byte LEB128 count below
+    bytes.push_back(uint8_t(locals.size()));
+    for (ValType t : locals) bytes.insert(bytes.end(), {0x01, uint8_t(t)});
     fb.body_offset = uint32_t(bytes.size());
     fb.body_size = uint32_t(body.size());
     bytes.insert(bytes.end(), body.begin(), body.end());
@@ -755,7 +760,8 @@ TEST(FunctionCompilerTest, ErrorsNameFunctionAndByte) {
   auto r = t.compile();
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), ErrorCode::UnknownLocal);
-  EXPECT_NE(r.error().detail().find("function 0 at byte 0x3"), std::string::npos) << r.error().detail();
+  // 2 bytes of prefix, the local declarations (1 byte), nop: local.get is at 0x4.
+  EXPECT_NE(r.error().detail().find("function 0 at byte 0x4"), std::string::npos) << r.error().detail();
 }
 
 }  // namespace
