@@ -147,7 +147,7 @@ int main(int argc, char** argv) {
 
   auto pooled = PythonRuntime::create(engine, {.home = home, .preload = preload, .pool_size = 8});
   if (!pooled) return 1;
-  std::vector<double> pool_acquire, pool_acquire_cpu, pool_running, pool_run, pool_run_faults;
+  std::vector<double> pool_acquire, pool_acquire_cpu, pool_running, pool_run, pool_run_cpu, pool_run_faults;
   for (int i = 0; i < count; ++i) {
     (*pooled)->waitForPool();  // a steady state: the refiller keeps up between requests
     double cpu0 = threadCpuMs();
@@ -163,9 +163,11 @@ int main(int argc, char** argv) {
     pool_running.push_back(double(std::stoull(stamped.stdout_data) - asked) / 1e6);
     (*pooled)->waitForPool();
     long faults0 = threadFaults();
+    double run_cpu0 = threadCpuMs();
     auto t2 = Clock::now();
     Result r = (*pooled)->run("pass", {});
     pool_run.push_back(ms(Clock::now() - t2));
+    pool_run_cpu.push_back(threadCpuMs() - run_cpu0);
     pool_run_faults.push_back(double(threadFaults() - faults0));
     if (!check(r, "pooled run")) return 1;
   }
@@ -173,6 +175,7 @@ int main(int argc, char** argv) {
   report("pool acquire (thread CPU)", pool_acquire_cpu);
   report("pool acquire-to-running", pool_running);
   report("pool acquire+run(pass)", pool_run);
+  report("pool acquire+run(pass) CPU", pool_run_cpu);
   std::printf("start %-28s n=%-5zu p50 %8.0f     p99 %8.0f\n", "pool run(pass) page faults", pool_run_faults.size(),
               percentile(pool_run_faults, 50), percentile(pool_run_faults, 99));
   std::printf("ratio fresh/pool acquire-to-running p50 %.0fx\n", percentile(fresh, 50) / percentile(pool_running, 50));
