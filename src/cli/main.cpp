@@ -40,7 +40,8 @@ constexpr const char* kPythonHelp =
     "the host's when a mount shows it, else /.\n"
     "Start: -c, -m and scripts restore a snapshot of started CPython kept in the cache\n"
     "($WARDEN_CACHE, else ~/.cache/warden; made on first use); CPython's own options\n"
-    "(-u, -I, -X ...), stdin, the REPL and --fresh start python.wasm from scratch.\n\n";
+    "(-u, -I, -X ...), PYTHON* variables (--env PYTHONPATH=...), stdin, the REPL and\n"
+    "--fresh start python.wasm from scratch.\n\n";
 
 constexpr const char* kExitCodesHelp =
     "Exit status: 0 success; 1 usage, I/O, decode, validation or link error;\n"

@@ -63,7 +63,20 @@ int pythonCommand(PythonOptions options) {
     }
     run.ro_dirs.push_back(fmt::format("{}::{}", program->script_dir, program->script_dir));
   }
-  if (options.snapshot || (!options.fresh && program->kind != PythonProgram::Kind::Other))
+  // CPython reads its PYTHON* variables (PYTHONPATH, PYTHONHASHSEED, ...)
+  // when it starts, which a snapshot did already: only a fresh start
+  // honours them.
+  std::string startup_variable;
+  for (const std::string& kv : run.env)
+    if (kv.starts_with("PYTHON")) startup_variable = kv.substr(0, kv.find('='));
+  if (options.snapshot && !startup_variable.empty())
+    std::fputs(fmt::format("warden: warning: {} is read when CPython starts; the snapshot started it already, so it "
+                           "has no effect (leave out --snapshot to honour it)\n",
+                           startup_variable)
+                   .c_str(),
+               stderr);
+  if (options.snapshot ||
+      (!options.fresh && startup_variable.empty() && program->kind != PythonProgram::Kind::Other))
     return pythonFromSnapshot(options, *program);
 
   std::string home = sandbox::locatePythonHome(options.python_home);

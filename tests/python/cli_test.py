@@ -135,6 +135,9 @@ def main():
         check("CPython's own option: a fresh start honours it", status == 0 and out.strip() in ("1", "u"), out + err)
         status, out, err = warden("python", "-I", "-c", "import sys; print(sys.flags.isolated)")
         check("-I: isolated mode is on", status == 0 and out == "1\n", out + err)
+        status, out, err = warden("python", "--ro-dir", f"{project}::/lib2", "--env", "PYTHONPATH=/lib2", "-c",
+                                  "import helper; print(helper.VALUE)")
+        check("PYTHONPATH: honoured (a fresh start)", status == 0 and out == "from the neighbour\n", out + err)
         p = subprocess.run([args.warden, "python", "-"], input="print('from stdin')\n", env=env, cwd=tmp,
                            capture_output=True, text=True, timeout=TIMEOUT)
         check("stdin script: runs", p.returncode == 0 and p.stdout == "from stdin\n", p.stdout + p.stderr)

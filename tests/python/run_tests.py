@@ -71,8 +71,10 @@ def default_home():
 
 def command_for(args, spec, case, data_dir):
     """The command line running one case on the selected runtime."""
-    # Bytecode is never written back (node does not enforce read-only mounts).
-    env = ["PYTHONDONTWRITEBYTECODE=1"] + spec["env"]
+    # Bytecode is never written back: node does not enforce read-only mounts
+    # (Warden does; there the variable would also send the run to a fresh
+    # start, since CPython reads it when it starts).
+    env = (["PYTHONDONTWRITEBYTECODE=1"] if args.runtime == "node" else []) + spec["env"]
     if args.runtime == "node":
         cmd = ["node", str(REPO / "python" / "node-run.mjs"), "--home", args.home,
                "--dir", f"{CASES}::/tests"]
