@@ -122,10 +122,13 @@ class PythonRuntime {
   PythonRuntimeOptions options_;
   std::shared_ptr<const Module> module_;  // python-driver.wasm
   std::shared_ptr<const Snapshot> snapshot_;
-  std::unique_ptr<SandboxPool> pool_;
+  HotPages hot_pages_;  // faulted in by every restore (hot_pages.h)
   std::chrono::nanoseconds init_duration_{0};
   std::string cache_error_;
-  HotPages hot_pages_;  // faulted in by every restore (hot_pages.h)
+  // Last, so it is destroyed first: its thread restores from the members
+  // above until it is joined (found by AddressSanitizer: hot_pages_ freed
+  // under a refill).
+  std::unique_ptr<SandboxPool> pool_;
 };
 
 class PythonSession {
