@@ -29,7 +29,7 @@ constexpr EngineConfig kEngineConfig{.max_call_depth = 10'000, .value_stack_slot
 // Calls `func` with a zero of each parameter type (null for references).
 void invokeWithZeros(Store& store, FunctionInstance& func) {
   // Arguments in slot layout: a v128 parameter takes two Values.
-  std::vector<Value> args(slotCount(func.type.params), Value::zero());
+  std::vector<Value> args(slotCount(func.type->params), Value::zero());
   (void)invoke(store, func, args);
 }
 
