@@ -61,6 +61,7 @@ bool insideGuestMount(const std::string& path, const std::vector<std::string>& g
 Expect<PythonProgram> readPythonProgram(std::vector<std::string> args, const std::vector<std::string>& guest_mounts) {
   if (!args.empty() && args.front() == "--") args.erase(args.begin());
   PythonProgram program;
+  program.fresh_args = args;
   bool options_seen = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
@@ -72,12 +73,10 @@ Expect<PythonProgram> readPythonProgram(std::vector<std::string> args, const std
         program.text = args[i + 1];
         program.args.assign(args.begin() + i + 2, args.end());
       }
-      program.fresh_args = args;
       return program;
     }
     if (arg == "-" || arg.empty() || arg[0] != '-' || arg == "--") {
       size_t at = arg == "--" ? i + 1 : i;
-      program.fresh_args = args;
       if (at >= args.size() || args[at] == "-") return program;  // the REPL or stdin
       if (insideGuestMount(args[at], guest_mounts)) {
         if (!options_seen) {
@@ -108,7 +107,6 @@ Expect<PythonProgram> readPythonProgram(std::vector<std::string> args, const std
       if (arg[k] == 'c' || arg[k] == 'm') {  // -uc CODE: the rest is the same as -c
         if (i + 1 >= args.size())
           return fail(ErrorCode::InvalidArgument, fmt::format("Argument expected for the -{} option", arg[k]));
-        program.fresh_args = args;
         return program;
       }
       if (takesValue(arg[k])) {
@@ -117,7 +115,6 @@ Expect<PythonProgram> readPythonProgram(std::vector<std::string> args, const std
       }
     }
   }
-  program.fresh_args = args;
   return program;  // options only: the REPL
 }
 

@@ -105,7 +105,7 @@ std::string autoSnapshotPath(const std::string& home, const std::vector<std::str
   constexpr int kAutoSnapshotLayout = 3;
   std::string key = fmt::format("layout {}\nhome {}\npreload {}\n", kAutoSnapshotLayout, home, fmt::join(preload, ","));
   std::string digest = sandbox::moduleDigest({reinterpret_cast<const uint8_t*>(key.data()), key.size()});
-  return (fs::path(sandbox::wardenCacheRoot()) / "snapshots" / fmt::format("python-{}.snapshot", digest.substr(digest.rfind(':') + 1, 16))).string();
+  return (fs::path(sandbox::wardenCacheRoot()) / "snapshots" / fmt::format("python-{}.snapshot", sandbox::shortDigest(digest))).string();
 }
 
 int pythonFromSnapshot(const PythonOptions& options, const PythonProgram& program) {

@@ -12,4 +12,6 @@ std::string moduleDigest(std::span<const uint8_t> bytes) {
   return fmt::format("xxh3-128:{:016x}{:016x}", hash.high64, hash.low64);
 }
 
+std::string shortDigest(const std::string& digest) { return digest.substr(digest.rfind(':') + 1, 16); }
+
 }  // namespace warden::sandbox

@@ -11,4 +11,8 @@ namespace warden::sandbox {
 
 std::string moduleDigest(std::span<const uint8_t> bytes);
 
+// The first 16 hex digits of a moduleDigest() (no "xxh3-128:" prefix): a
+// short name for cache files keyed by it.
+std::string shortDigest(const std::string& digest);
+
 }  // namespace warden::sandbox

@@ -228,7 +228,7 @@ Expect<void> PythonRuntime::warmUp() {
   if (!module_->lazy) return {};
   // Compiled code from an earlier start of this binary with this module.
   std::string key = codeLayoutKey().empty() ? std::string() : fmt::format("{} {}", codeLayoutKey(), snapshot_->moduleDigest());
-  std::string digest = snapshot_->moduleDigest().substr(snapshot_->moduleDigest().rfind(':') + 1, 16);
+  std::string digest = shortDigest(snapshot_->moduleDigest());
   fs::path code_file = fs::path(options_.code_cache_dir) / fmt::format("{}-{}.code", digest, codeLayoutKey().substr(0, 16));
   bool cached = !options_.code_cache_dir.empty() && !key.empty() && loadCompiledBodies(code_file.string(), *module_, key).has_value();
   uint32_t before = module_->lazy->compiledCount();

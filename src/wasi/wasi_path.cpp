@@ -52,10 +52,6 @@ Errno trailingSlashCreateErrno(const ParentAndName& target) {
   return fstatat(target.dir.get(), target.name.c_str(), &info, AT_SYMLINK_NOFOLLOW) == 0 ? Errno::Exist : Errno::NoEnt;
 }
 
-bool isDirectory(const ParentAndName& entry) {
-  struct stat info {};
-  return fstatat(entry.dir.get(), entry.name.c_str(), &info, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(info.st_mode);
-}
 
 // An O_PATH fd's own file, as a path the kernel resolves to exactly it.
 std::string procPath(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
@@ -218,9 +214,10 @@ Expect<Errno> pathRename(WasiCall& call) {
   if (source.trailing_slash) {
     if (auto named = trailingSlashDirectory(old_dir->hostFd(), old_path); !named) return named.error();
   }
-  if (target.trailing_slash && !isDirectory(source)) {
+  if (target.trailing_slash) {
     struct stat info {};
-    return fstatat(source.dir.get(), source.name.c_str(), &info, AT_SYMLINK_NOFOLLOW) == 0 ? Errno::NotDir : Errno::NoEnt;
+    if (fstatat(source.dir.get(), source.name.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0) return Errno::NoEnt;
+    if (!S_ISDIR(info.st_mode)) return Errno::NotDir;
   }
   if (renameat(source.dir.get(), source.name.c_str(), target.dir.get(), target.name.c_str()) != 0)
     return fromHostErrno(errno);
