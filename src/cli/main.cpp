@@ -174,6 +174,7 @@ int realMain(int argc, char** argv) {
   wast_cmd->add_option("-j,--jobs", wast.options.jobs, "Scripts run in parallel (default: number of cores)");
   wast_cmd->add_flag("--include-simd", wast.options.include_simd, "Also run simd_*.wast scripts");
   wast_cmd->add_option("--timeout", wast.options.timeout_seconds, "Seconds a script may run before it counts as hung");
+  wast_cmd->add_flag("--enable-threads", wast.options.threads, "Accept the threads proposal (shared memories, atomics): for proposals/threads");
   wast_cmd->add_flag("--lazy", wast.options.lazy, "Run modules with function bodies compiled on first call (as snapshot restores do)");
   wast_cmd->add_flag("--no-isolate", wast.no_isolate, "Run scripts in this process (for debuggers) instead of forked children");
   wast_cmd->footer("Exit status: 0 when nothing failed, 1 otherwise.");

@@ -39,6 +39,10 @@ Expect<void> defineSpectest(Store& store, Linker& linker) {
   linker.define("spectest", "table", Extern::of(table));
   MemoryInstance* memory = WARDEN_TRY(store.createMemory(MemoryType{Limits{1, 2}}));
   linker.define("spectest", "memory", Extern::of(memory));
+  Limits shared_limits{1, 2};
+  shared_limits.shared = true;
+  MemoryInstance* shared_memory = WARDEN_TRY(store.createMemory(MemoryType{shared_limits}));
+  linker.define("spectest", "shared_memory", Extern::of(shared_memory));
   return {};
 }
 

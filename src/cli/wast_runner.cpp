@@ -86,8 +86,13 @@ struct ActionResult {
 // Executes the commands of one wast2json script against one Store.
 class ScriptRunner {
  public:
-  ScriptRunner(std::string name, std::string json_dir, ScriptObserver& observer, bool lazy)
-      : name_(std::move(name)), json_dir_(std::move(json_dir)), observer_(observer), lazy_(lazy), store_(engine_) {}
+  ScriptRunner(std::string name, std::string json_dir, ScriptObserver& observer, const WastOptions& options)
+      : name_(std::move(name)),
+        json_dir_(std::move(json_dir)),
+        observer_(observer),
+        lazy_(options.lazy),
+        engine_(engineConfig(options)),
+        store_(engine_) {}
 
   Expect<void> setUp() { return defineSpectest(store_, linker_); }
 
@@ -252,6 +257,12 @@ class ScriptRunner {
     pass();
   }
 
+  static EngineConfig engineConfig(const WastOptions& options) {
+    EngineConfig config;
+    config.threads = options.threads;
+    return config;
+  }
+
   std::string name_;
   std::string json_dir_;
   ScriptObserver& observer_;
@@ -269,9 +280,11 @@ class ScriptRunner {
 bool isSimdScript(const std::string& wast_path) { return scriptDisplayName(wast_path).starts_with("simd_"); }
 
 // Converts the script; the JSON and its .wasm files live in `dir`.
-Expect<json> convertScript(const std::string& wast_path, const std::string& dir) {
+Expect<json> convertScript(const std::string& wast_path, const std::string& dir, bool threads) {
   std::string json_path = dir + "/script.json";
-  WARDEN_TRY(runTool({"wast2json", wast_path, "-o", json_path}, dir + "/wast2json.log"));
+  std::vector<std::string> command = {"wast2json", wast_path, "-o", json_path};
+  if (threads) command.push_back("--enable-threads");
+  WARDEN_TRY(runTool(command, dir + "/wast2json.log"));
   std::string text = WARDEN_TRY(readFileText(json_path));
   json script = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (script.is_discarded() || !script.is_object())
@@ -299,14 +312,14 @@ ScriptCounts runScript(const std::string& wast_path, const WastOptions& options,
 ScriptCounts runScriptIn(const std::string& wast_path, const std::string& work_dir, const WastOptions& options,
                          ScriptObserver& observer) {
   std::string name = scriptDisplayName(wast_path);
-  Expect<json> script = convertScript(wast_path, work_dir);
+  Expect<json> script = convertScript(wast_path, work_dir, options.threads);
   if (!script) return scriptError(name, observer, script.error());
   const json& commands = arrayField(*script, "commands");
 
   if (isSimdScript(wast_path) && !options.include_simd) {
     return ScriptCounts{0, 0, commands.size()};
   }
-  ScriptRunner runner(name, work_dir, observer, options.lazy);
+  ScriptRunner runner(name, work_dir, observer, options);
   if (Expect<void> ready = runner.setUp(); !ready) return scriptError(name, observer, ready.error());
   for (const json& command : commands) {
     if (command.is_object()) runner.run(command);

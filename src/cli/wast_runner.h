@@ -24,6 +24,10 @@ struct WastOptions {
   // Run modules compiled lazily (bodies on first call, as snapshot restores
   // do), each after a full eager validation so assert_invalid still holds.
   bool lazy = false;
+  // The threads proposal (shared memories, atomics) in wast2json and the
+  // engine; off for the core testsuite, which is Wasm 2.0 and expects the
+  // memory limits flags of shared memories to be malformed.
+  bool threads = false;
 };
 
 struct ScriptCounts {

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "runtime/atomic_wait.h"
 #include "runtime/decoder.h"
 #include "runtime/interpreter.h"
 #include "runtime/validator.h"
@@ -26,9 +27,16 @@ Expect<std::shared_ptr<const Module>> compileModule(Engine& engine, std::vector<
   return compileModule(engine, ModuleBytes(std::move(bytes)));
 }
 
-Expect<std::shared_ptr<const Module>> compileModule(Engine&, ModuleBytes bytes) {
-  Module module = WARDEN_TRY(decodeModule(std::move(bytes)));
-  WARDEN_TRY(validateAndCompile(module));
+static DecodeLimits decodeLimitsFor(const Engine& engine) {
+  DecodeLimits limits;
+  limits.threads = engine.config().threads;
+  return limits;
+}
+
+Expect<std::shared_ptr<const Module>> compileModule(Engine& engine, ModuleBytes bytes) {
+  DecodeLimits limits = decodeLimitsFor(engine);
+  Module module = WARDEN_TRY(decodeModule(std::move(bytes), limits));
+  WARDEN_TRY(validateAndCompile(module, limits));
   return std::make_shared<const Module>(std::move(module));
 }
 
@@ -44,10 +52,11 @@ Expect<std::shared_ptr<const Module>> compileModuleLazily(Engine& engine, std::v
   return compileModuleLazily(engine, ModuleBytes(std::move(bytes)));
 }
 
-Expect<std::shared_ptr<const Module>> compileModuleLazily(Engine&, ModuleBytes bytes) {
-  Module module = WARDEN_TRY(decodeModule(std::move(bytes)));
+Expect<std::shared_ptr<const Module>> compileModuleLazily(Engine& engine, ModuleBytes bytes) {
+  DecodeLimits limits = decodeLimitsFor(engine);
+  Module module = WARDEN_TRY(decodeModule(std::move(bytes), limits));
   WARDEN_TRY(validateStructure(module));
-  module.lazy = std::make_shared<LazyBodies>(module, DecodeLimits{});
+  module.lazy = std::make_shared<LazyBodies>(module, limits);
   return std::make_shared<const Module>(std::move(module));
 }
 
@@ -62,6 +71,11 @@ Store::Store(Engine& engine)
     : engine_(engine), exec_(engine.config().value_stack_slots, engine.config().max_call_depth) {}
 
 Store::~Store() = default;
+
+void Store::interrupt() {
+  exec_.interrupt_requested.store(true);
+  wakeParkedThread(exec_);
+}
 
 FunctionInstance* Store::createHostFunction(FuncType type, HostFunction fn) {
   auto f = std::make_unique<FunctionInstance>();
@@ -191,6 +205,8 @@ Expect<void> checkImport(Engine& engine, const Module& module, const Import& imp
     }
     case ExternKind::Memory: {
       const MemoryInstance& m = *ext.memory;
+      if (m.type.limits.shared != imp.memory.limits.shared)
+        return mismatch(imp.memory.limits.shared ? "expected a shared memory" : "expected an unshared memory");
       if (!limitsMatch(m.pages(), m.type.limits.max, imp.memory.limits)) return mismatch("memory limits differ");
       return {};
     }

@@ -37,6 +37,7 @@ namespace warden {
 struct EngineConfig {
   uint32_t max_call_depth = 100'000;     // Wasm frames; deeper is a "call stack exhausted" trap
   uint64_t value_stack_slots = 8u << 20; // 64 MiB of reserved address space per Store
+  bool threads = true;                   // the threads proposal (DecodeLimits::threads)
 };
 
 class Engine {
@@ -116,8 +117,9 @@ class Store {
   std::optional<uint64_t> fuelRemaining() const;
   // Makes running code stop with an Interrupted error: at its next loop
   // header or call when asked by a host function it called, else within
-  // ExecContext::kTicksPerGrant of them. Safe to call from another thread.
-  void interrupt() { exec_.interrupt_requested.store(true, std::memory_order_relaxed); }
+  // ExecContext::kTicksPerGrant of them, and at once when parked in
+  // memory.atomic.wait. Safe to call from another thread.
+  void interrupt();
   // Cap on any memory created or grown in this store, in pages.
   void setMemoryLimitPages(uint64_t pages) { memory_limit_pages_ = pages; }
   uint64_t memoryLimitPages() const { return memory_limit_pages_; }

@@ -132,20 +132,19 @@ Expect<ValType> readRefType(BinaryReader& r) {
   return ValType(b);
 }
 
-// A one-byte flag of 0 or 1; a set high bit means someone wrote it as a
-// longer LEB128, which the spec reports as "integer representation too long".
-Expect<uint8_t> readFlagByte(BinaryReader& r, ErrorCode malformed) {
-  uint8_t b = WARDEN_TRY(r.u8());
-  if (b & 0x80) return r.error(ErrorCode::IntegerTooLong, fmt::format("flag byte 0x{:02x}", b));
-  if (b > 1) return r.error(malformed, fmt::format("flag byte 0x{:02x}", b));
-  return b;
-}
-
-Expect<Limits> readLimits(BinaryReader& r) {
-  uint8_t has_max = WARDEN_TRY(readFlagByte(r, ErrorCode::MalformedLimits));
+// A set high bit in the flag byte means someone wrote it as a longer LEB128,
+// which the spec reports as "integer representation too long".
+// Table limits: flag 0 (no maximum) or 1. Memory limits may also be 2 or 3,
+// the same with the threads proposal's `shared` bit; a shared memory
+// without a maximum is decoded and then refused by the validator.
+Expect<Limits> readLimits(BinaryReader& r, bool shareable = false) {
+  uint8_t flags = WARDEN_TRY(r.u8());
+  if (flags & 0x80) return r.error(ErrorCode::IntegerTooLong, fmt::format("flag byte 0x{:02x}", flags));
+  if (flags > (shareable ? 3 : 1)) return r.error(ErrorCode::MalformedLimits, fmt::format("flag byte 0x{:02x}", flags));
   Limits limits;
+  limits.shared = (flags & 2) != 0;
   limits.min = WARDEN_TRY(r.u32());
-  if (has_max) limits.max = WARDEN_TRY(r.u32());
+  if (flags & 1) limits.max = WARDEN_TRY(r.u32());
   return limits;
 }
 
@@ -168,12 +167,12 @@ Expect<GlobalType> readGlobalType(BinaryReader& r) {
 // ---------------------------------------------------------------------------
 // Constant expressions.
 
-// Opcodes of Wasm 2.0 (single-byte, plus the 0xFC/0xFD prefixes), so that a
+// Opcodes of Wasm 2.0 (single-byte, plus the 0xFC/0xFD prefixes) and threads (0xFE), so that a
 // non-constant instruction is told apart from an unknown byte.
 bool isKnownOpcode(uint8_t op) {
   return op <= 0x05 || (op >= 0x0B && op <= 0x11) || (op >= 0x1A && op <= 0x1C) ||
          (op >= 0x20 && op <= 0x26) || (op >= 0x28 && op <= 0xC4) || (op >= 0xD0 && op <= 0xD2) ||
-         op == 0xFC || op == 0xFD;
+         op == 0xFC || op == 0xFD || op == 0xFE;
 }
 
 constexpr uint32_t kV128ConstSubop = 12;
@@ -394,7 +393,7 @@ class ModuleDecoder {
         break;
       case 2:
         imp.kind = ExternKind::Memory;
-        imp.memory.limits = WARDEN_TRY(readLimits(r));
+        imp.memory.limits = WARDEN_TRY(readLimits(r, limits_.threads));
         ++m_.num_imported_memories;
         break;
       case 3:
@@ -425,7 +424,7 @@ class ModuleDecoder {
   Expect<void> readMemorySection(BinaryReader& r) {
     uint32_t count = WARDEN_TRY(readCount(r, limits_.max_tables, "memory"));
     m_.memories.reserve(count);
-    for (uint32_t i = 0; i < count; ++i) m_.memories.push_back(MemoryType{WARDEN_TRY(readLimits(r))});
+    for (uint32_t i = 0; i < count; ++i) m_.memories.push_back(MemoryType{WARDEN_TRY(readLimits(r, limits_.threads))});
     return {};
   }
 

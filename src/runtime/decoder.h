@@ -26,6 +26,10 @@ struct DecodeLimits {
   uint32_t max_results = 1'000;
   uint32_t max_tables = 100'000;
   uint32_t max_br_table = 1'000'000;
+  // The threads proposal (shared memories, the 0xFE atomics). Off, the
+  // decoder accepts Wasm 2.0 only, as the core spec testsuite expects
+  // (memory limits flags 2 and 3 are then malformed).
+  bool threads = true;
 };
 
 Expect<Module> decodeModule(std::span<const uint8_t> bytes, const DecodeLimits& limits = {});

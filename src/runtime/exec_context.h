@@ -38,6 +38,9 @@ struct ExecContext {
 
   // Interruption: set from any thread; seen within kTicksPerGrant checks.
   std::atomic<bool> interrupt_requested{false};
+  // The thread running this context, while parked in memory.atomic.wait
+  // (atomic_wait.cpp; guarded by its lock), so an interrupt can wake it.
+  void* parked = nullptr;
   // Fuel: when enabled, each loop iteration and call consumes one unit.
   // Each check (loop header, call) only counts `ticks` down; when none are
   // left the interpreter looks at the interrupt flag and hands out the next

@@ -16,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include "runtime/atomic_table.h"
 #include "runtime/binary_reader.h"
 #include "runtime/decoder.h"
 #include "runtime/function_compiler_scan.h"
@@ -722,6 +723,7 @@ class BodyCompiler {
       case 0xD2: return refFunc();
       case 0xFC: return prefixed();
       case 0xFD: return simd();
+      case 0xFE: return atomic();
       default:
         return invalid(ErrorCode::IllegalOpcode, fmt::format("opcode 0x{:x}", opcode));
     }
@@ -1797,6 +1799,79 @@ class BodyCompiler {
       noteProducer();
     }
     return {};
+  }
+
+  // The threads proposal's atomics (atomic_table.h). Their operands are read
+  // before the result is written, like every handler's, and none joins a
+  // peephole: each is an op of its own, a barrier to the fusions.
+  Expect<void> atomic() {
+    uint32_t sub = WARDEN_TRY(reader_.u32());
+    if (!limits_.threads || sub >= kAtomicTable.size() || !kAtomicTable[sub].valid)
+      return decodeError(ErrorCode::IllegalOpcode, fmt::format("opcode 0xfe {}", sub));
+    const AtomicSig& sig = kAtomicTable[sub];
+    if (sig.kind == AtomicKind::Fence) {
+      WARDEN_TRY(zeroByte());
+      emit(sig.op, {0});
+      return {};
+    }
+    uint32_t align = WARDEN_TRY(reader_.u32());
+    uint32_t offset = WARDEN_TRY(reader_.u32());
+    WARDEN_TRY(requireMemory());
+    if (align != sig.width_log2)
+      return invalid(ErrorCode::InvalidAtomicAlignment, fmt::format("alignment 2^{} on a {}-byte atomic", align, 1u << sig.width_log2));
+    uint32_t h = height();
+    switch (sig.kind) {
+      case AtomicKind::Load: {
+        uint32_t dst = slot(h - 1), addr = operandSlot(h - 1);
+        WARDEN_TRY(pop(ValType::I32));
+        push(sig.type);
+        emit(sig.op, {dst, addr, offset});
+        return {};
+      }
+      case AtomicKind::Store: {
+        uint32_t addr = operandSlot(h - 2), value = operandSlot(h - 1);
+        WARDEN_TRY(pop(sig.type));
+        WARDEN_TRY(pop(ValType::I32));
+        emit(sig.op, {addr, value, offset});
+        return {};
+      }
+      case AtomicKind::Notify: {
+        uint32_t dst = slot(h - 2), addr = operandSlot(h - 2), count = operandSlot(h - 1);
+        WARDEN_TRY(pop(ValType::I32));
+        WARDEN_TRY(pop(ValType::I32));
+        push(ValType::I32);
+        emit(sig.op, {dst, addr, count, offset});
+        return {};
+      }
+      case AtomicKind::Wait: {
+        uint32_t dst = slot(h - 3), addr = operandSlot(h - 3), expected = operandSlot(h - 2),
+                 timeout = operandSlot(h - 1);
+        WARDEN_TRY(pop(ValType::I64));
+        WARDEN_TRY(pop(sig.type));
+        WARDEN_TRY(pop(ValType::I32));
+        push(ValType::I32);
+        emit(sig.op, {dst, addr, expected, timeout, offset});
+        return {};
+      }
+      case AtomicKind::Cmpxchg: {
+        uint32_t dst = slot(h - 3), addr = operandSlot(h - 3), expected = operandSlot(h - 2),
+                 replacement = operandSlot(h - 1);
+        WARDEN_TRY(pop(sig.type));
+        WARDEN_TRY(pop(sig.type));
+        WARDEN_TRY(pop(ValType::I32));
+        push(sig.type);
+        emit(sig.op, {dst, addr, expected, replacement, offset});
+        return {};
+      }
+      default: {  // read-modify-write
+        uint32_t dst = slot(h - 2), addr = operandSlot(h - 2), value = operandSlot(h - 1);
+        WARDEN_TRY(pop(sig.type));
+        WARDEN_TRY(pop(ValType::I32));
+        push(sig.type);
+        emit(sig.op, {dst, addr, value, offset});
+        return {};
+      }
+    }
   }
 
   Expect<void> memorySize() {

@@ -1,5 +1,6 @@
 #include "runtime/function_compiler_scan.h"
 
+#include "runtime/atomic_table.h"
 #include "runtime/binary_reader.h"
 #include "runtime/function_compiler_simd.h"
 
@@ -105,6 +106,7 @@ class BodyScanner {
       }
       case 0xFC: return prefixed();
       case 0xFD: return simd();
+      case 0xFE: return atomic();
       default: return reader_.error(ErrorCode::IllegalOpcode);
     }
   }
@@ -128,6 +130,15 @@ class BodyScanner {
       case 13: case 15: case 16: case 17: return u32s(1);
       default: return reader_.error(ErrorCode::IllegalOpcode);
     }
+  }
+
+  // A memarg, or atomic.fence's reserved byte.
+  Expect<void> atomic() {
+    uint32_t sub = WARDEN_TRY(reader_.u32());
+    if (!limits_.threads || sub >= kAtomicTable.size() || !kAtomicTable[sub].valid)
+      return reader_.error(ErrorCode::IllegalOpcode);
+    if (kAtomicTable[sub].kind == AtomicKind::Fence) return zeroByte();
+    return u32s(2);
   }
 
   // Immediates by shape (simd_ops.def): memarg, lane byte, 16 bytes.

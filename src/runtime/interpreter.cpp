@@ -19,6 +19,8 @@
 
 #include <fmt/format.h>
 
+#include "runtime/atomic_table.h"
+#include "runtime/atomic_wait.h"
 #include "runtime/internal_code.h"
 #include "runtime/lazy_bodies.h"
 #include "runtime/memory_faults.h"
@@ -283,6 +285,137 @@ Expect<void> callHost(Store& store, Instance* caller, const FunctionInstance& ca
   __builtin_unreachable();  // run() sends only SIMD ops here
 }
 
+// ---- atomics (threads proposal) -------------------------------------------
+
+template <unsigned Width> struct AtomicWord;
+template <> struct AtomicWord<1> { using type = uint8_t; };
+template <> struct AtomicWord<2> { using type = uint16_t; };
+template <> struct AtomicWord<4> { using type = uint32_t; };
+template <> struct AtomicWord<8> { using type = uint64_t; };
+
+// The host address of an atomic access of `width` bytes at fp[addr] +
+// offset, or null with the trap: unaligned first (as the reference
+// interpreter checks), then out of bounds. The size is read afresh: another
+// thread may have grown a shared memory since this one cached it.
+inline uint8_t* atomicAddress(const MemoryInstance& mem, uint32_t addr, uint32_t offset, uint32_t width,
+                              ErrorCode& trap) {
+  uint64_t ea = uint64_t(addr) + offset;
+  if (ea & (width - 1)) {
+    trap = ErrorCode::UnalignedAtomic;
+    return nullptr;
+  }
+  if (!rangeFits(ea, width, mem.currentSize())) {
+    trap = ErrorCode::MemoryOutOfBounds;
+    return nullptr;
+  }
+  return mem.base + ea;
+}
+
+// One body per atomic_ops.def kind. `T` is the value type's C type, `M` the
+// memory word; the narrow forms zero-extend what they read, and cmpxchg
+// compares against the expected value wrapped to the access width.
+// Each reads its operands before writing its result (which may alias one).
+#define WARDEN_ATOMIC_PROLOGUE(addr_word, offset_word)                                                 \
+  using M = typename AtomicWord<Width>::type;                                                          \
+  M* p = reinterpret_cast<M*>(atomicAddress(*mem, fp[ip[addr_word]].i32, ip[offset_word], Width, trap)); \
+  if (!p) return false
+template <typename T, unsigned Width>
+bool atomicLoad(Value* fp, const uint32_t* ip, MemoryInstance* mem, ErrorCode& trap) {
+  WARDEN_ATOMIC_PROLOGUE(2, 3);
+  writeSlot(fp[ip[1]], T(__atomic_load_n(p, __ATOMIC_SEQ_CST)));
+  return true;
+}
+template <typename T, unsigned Width>
+bool atomicStore(Value* fp, const uint32_t* ip, MemoryInstance* mem, ErrorCode& trap) {
+  WARDEN_ATOMIC_PROLOGUE(1, 3);
+  __atomic_store_n(p, M(readSlot<T>(fp[ip[2]])), __ATOMIC_SEQ_CST);
+  return true;
+}
+template <typename T, unsigned Width, AtomicKind Kind>
+bool atomicRmw(Value* fp, const uint32_t* ip, MemoryInstance* mem, ErrorCode& trap) {
+  WARDEN_ATOMIC_PROLOGUE(2, 4);
+  M v = M(readSlot<T>(fp[ip[3]]));
+  M old;
+  if constexpr (Kind == AtomicKind::RmwAdd) old = __atomic_fetch_add(p, v, __ATOMIC_SEQ_CST);
+  else if constexpr (Kind == AtomicKind::RmwSub) old = __atomic_fetch_sub(p, v, __ATOMIC_SEQ_CST);
+  else if constexpr (Kind == AtomicKind::RmwAnd) old = __atomic_fetch_and(p, v, __ATOMIC_SEQ_CST);
+  else if constexpr (Kind == AtomicKind::RmwOr) old = __atomic_fetch_or(p, v, __ATOMIC_SEQ_CST);
+  else if constexpr (Kind == AtomicKind::RmwXor) old = __atomic_fetch_xor(p, v, __ATOMIC_SEQ_CST);
+  else old = __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST);
+  writeSlot(fp[ip[1]], T(old));
+  return true;
+}
+template <typename T, unsigned Width>
+bool atomicCmpxchg(Value* fp, const uint32_t* ip, MemoryInstance* mem, ErrorCode& trap) {
+  WARDEN_ATOMIC_PROLOGUE(2, 5);
+  M expected = M(readSlot<T>(fp[ip[3]]));
+  M replacement = M(readSlot<T>(fp[ip[4]]));
+  // On failure `expected` receives the value found; on success it was it.
+  __atomic_compare_exchange_n(p, &expected, replacement, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+  writeSlot(fp[ip[1]], T(expected));
+  return true;
+}
+template <typename T, unsigned Width>
+bool atomicWait(Value* fp, const uint32_t* ip, MemoryInstance* mem, ExecContext& ctx, ErrorCode& trap) {
+  if (!mem->shared()) {
+    trap = ErrorCode::ExpectedSharedMemory;
+    return false;
+  }
+  WARDEN_ATOMIC_PROLOGUE(2, 5);
+  T expected = readSlot<T>(fp[ip[3]]);
+  auto timeout = int64_t(fp[ip[4]].i64);
+  WaitOutcome outcome;
+  if constexpr (Width == 4) outcome = atomicWait32(ctx, p, expected, timeout);
+  else outcome = atomicWait64(ctx, p, expected, timeout);
+  if (outcome == WaitOutcome::Interrupted) {
+    trap = ErrorCode::Interrupted;
+    return false;
+  }
+  writeSlot(fp[ip[1]], uint32_t(outcome));
+  return true;
+}
+template <typename T, unsigned Width>
+bool atomicNotify(Value* fp, const uint32_t* ip, MemoryInstance* mem, ErrorCode& trap) {
+  WARDEN_ATOMIC_PROLOGUE(2, 4);
+  uint32_t count = fp[ip[3]].i32;
+  // An unshared memory has no waiters (nothing can wait on it).
+  writeSlot(fp[ip[1]], mem->shared() ? warden::atomicNotify(p, count) : uint32_t(0));
+  return true;
+}
+#undef WARDEN_ATOMIC_PROLOGUE
+
+#define WARDEN_ATOMIC_CTYPE_I32 uint32_t
+#define WARDEN_ATOMIC_CTYPE_I64 uint64_t
+#define WARDEN_ATOMIC_CALL_Load(T, W) atomicLoad<T, W>(fp, ip, mem, trap)
+#define WARDEN_ATOMIC_CALL_Store(T, W) atomicStore<T, W>(fp, ip, mem, trap)
+#define WARDEN_ATOMIC_CALL_RmwAdd(T, W) atomicRmw<T, W, AtomicKind::RmwAdd>(fp, ip, mem, trap)
+#define WARDEN_ATOMIC_CALL_RmwSub(T, W) atomicRmw<T, W, AtomicKind::RmwSub>(fp, ip, mem, trap)
+#define WARDEN_ATOMIC_CALL_RmwAnd(T, W) atomicRmw<T, W, AtomicKind::RmwAnd>(fp, ip, mem, trap)
+#define WARDEN_ATOMIC_CALL_RmwOr(T, W) atomicRmw<T, W, AtomicKind::RmwOr>(fp, ip, mem, trap)
+#define WARDEN_ATOMIC_CALL_RmwXor(T, W) atomicRmw<T, W, AtomicKind::RmwXor>(fp, ip, mem, trap)
+#define WARDEN_ATOMIC_CALL_RmwXchg(T, W) atomicRmw<T, W, AtomicKind::RmwXchg>(fp, ip, mem, trap)
+#define WARDEN_ATOMIC_CALL_Cmpxchg(T, W) atomicCmpxchg<T, W>(fp, ip, mem, trap)
+#define WARDEN_ATOMIC_CALL_Wait(T, W) atomicWait<T, W>(fp, ip, mem, ctx, trap)
+#define WARDEN_ATOMIC_CALL_Notify(T, W) atomicNotify<T, W>(fp, ip, mem, trap)
+#define WARDEN_ATOMIC_CALL_Fence(T, W) (std::atomic_thread_fence(std::memory_order_seq_cst), true)
+
+// Runs the atomic instruction at `ip` (its opcode, then its operands);
+// returns the next instruction, or null with `trap` set. `mem` is the
+// running instance's memory 0 (validation guarantees one, fence aside).
+[[gnu::noinline]] const uint32_t* atomicStep(Value* fp, const uint32_t* ip, MemoryInstance* mem, ExecContext& ctx,
+                                             ErrorCode& trap) {
+  switch (static_cast<InternalOp>(*ip)) {
+#define ATOMIC(name, code, text, kind, type, width)                                    \
+  case InternalOp::name:                                                               \
+    if (!WARDEN_ATOMIC_CALL_##kind(WARDEN_ATOMIC_CTYPE_##type, (1u << (width)))) return nullptr; \
+    return ip + 1 + WARDEN_ATOMIC_OPERANDS_##kind;
+#include "runtime/atomic_ops.def"
+#undef ATOMIC
+    default: break;
+  }
+  __builtin_unreachable();  // run() sends only atomics here
+}
+
 }  // namespace
 
 // The real code of a Wasm function, compiling a lazy body on first use and
@@ -305,9 +438,9 @@ static Expect<void> run(Store* store_ptr, ExecContext* ctx_ptr, const FunctionIn
                         FaultLanding* landing, HandlerTable* handlers_out) {
   static const void* const kLabels[] = {
 #define OP(name, operands, text) &&op_##name,
-#define WARDEN_SIMD_LABELS  // SIMD ops: one shared label
+#define WARDEN_SHARED_LABELS  // SIMD ops and atomics: one shared label each
 #include "runtime/internal_ops.def"
-#undef WARDEN_SIMD_LABELS
+#undef WARDEN_SHARED_LABELS
 #undef OP
   };
   static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == size_t(InternalOp::Count_));
@@ -384,6 +517,16 @@ static Expect<void> run(Store* store_ptr, ExecContext* ctx_ptr, const FunctionIn
     goto trapped;     \
   } while (0)
 #define SLOT(n) fp[ip[n]]
+// A bulk-memory bounds check against the cached size, looked at again with
+// the live size before it traps: another thread may have grown a shared
+// memory since this one cached its size.
+#define BULK_CHECK(fits)                                   \
+  do {                                                     \
+    if (!(fits)) [[unlikely]] {                            \
+      mem_size = instance->memories[0]->currentSize();     \
+      if (!(fits)) TRAP(ErrorCode::MemoryOutOfBounds);     \
+    }                                                      \
+  } while (0)
 
   RELOAD_MEMORY();
   DISPATCH();
@@ -586,7 +729,20 @@ op_Simd: {
   // The opcode follows the handler address; simdStep reads the op in its
   // unthreaded layout from there and returns the next instruction's start.
   const uint32_t* next = simdStep(fp, ip + 1, mem_base, mem_size);
-  if (!next) [[unlikely]] TRAP(ErrorCode::MemoryOutOfBounds);
+  if (!next) [[unlikely]] {  // nothing was written: again with the live size (see BULK_CHECK)
+    mem_size = instance->memories[0]->currentSize();
+    next = simdStep(fp, ip + 1, mem_base, mem_size);
+    if (!next) TRAP(ErrorCode::MemoryOutOfBounds);
+  }
+  ip = next + 1;
+  DISPATCH();
+}
+
+  // ---- atomics: every atomic op's label is this one (see atomicStep) -------
+op_Atomic: {
+  MemoryInstance* memory = instance->memories.empty() ? nullptr : instance->memories[0];
+  const uint32_t* next = atomicStep(fp, ip + 1, memory, ctx, trap);
+  if (!next) [[unlikely]] goto trapped;
   ip = next + 1;
   DISPATCH();
 }
@@ -964,6 +1120,7 @@ op_I32LoadStep: {
   NEXT(4);
 }
 op_MemorySize:
+  mem_size = instance->memories[0]->currentSize();  // another thread may have grown a shared memory
   SLOT(1) = Value::fromI32(uint32_t(mem_size / kPageSize));
   NEXT(1);
 op_MemoryGrow: {
@@ -974,20 +1131,20 @@ op_MemoryGrow: {
 }
 op_MemoryFill: {
   uint32_t d = SLOT(1).i32, n = SLOT(3).i32;
-  if (!rangeFits(d, n, mem_size)) TRAP(ErrorCode::MemoryOutOfBounds);  // nothing written
+  BULK_CHECK(rangeFits(d, n, mem_size));  // nothing written
   if (n) std::memset(mem_base + d, uint8_t(SLOT(2).i32), n);
   NEXT(3);
 }
 op_MemoryCopy: {
   uint32_t d = SLOT(1).i32, s = SLOT(2).i32, n = SLOT(3).i32;
-  if (!rangeFits(d, n, mem_size) || !rangeFits(s, n, mem_size)) TRAP(ErrorCode::MemoryOutOfBounds);
+  BULK_CHECK(rangeFits(d, n, mem_size) && rangeFits(s, n, mem_size));
   if (n) std::memmove(mem_base + d, mem_base + s, n);
   NEXT(3);
 }
 op_MemoryInit: {
   std::span<const uint8_t> bytes = instance->datas[ip[1]].bytes;  // empty once dropped
   uint32_t d = SLOT(2).i32, s = SLOT(3).i32, n = SLOT(4).i32;
-  if (!rangeFits(d, n, mem_size) || !rangeFits(s, n, bytes.size())) TRAP(ErrorCode::MemoryOutOfBounds);
+  BULK_CHECK(rangeFits(d, n, mem_size) && rangeFits(s, n, bytes.size()));
   if (n) std::memcpy(mem_base + d, bytes.data() + s, n);
   NEXT(4);
 }
@@ -999,6 +1156,7 @@ trapped:
   return fail(trap, whereTrapped(*instance, func));
 
 #undef RELOAD_MEMORY
+#undef BULK_CHECK
 #undef REBASE_FRAMES
 #undef TAKE_BRANCH
 #undef TAKE_BACK_EDGE

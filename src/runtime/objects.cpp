@@ -48,6 +48,7 @@ MemoryInstance::~MemoryInstance() {
 }
 
 int64_t MemoryInstance::grow(uint64_t delta) {
+  std::lock_guard lock(grow_mutex_);  // uncontended unless the memory is shared
   uint64_t old_pages = pages();
   uint64_t max_pages = type.limits.max.value_or(kMaxPages);
   if (delta > kMaxPages || old_pages + delta > max_pages) return -1;
@@ -58,7 +59,7 @@ int64_t MemoryInstance::grow(uint64_t delta) {
   if (delta == 0) return int64_t(old_pages);
   uint64_t new_size = (old_pages + delta) * kPageSize;
   if (mprotect(base + size, new_size - size, PROT_READ | PROT_WRITE) != 0) return -1;
-  size = new_size;
+  std::atomic_ref<uint64_t>(size).store(new_size, std::memory_order_release);
   return int64_t(old_pages);
 }
 

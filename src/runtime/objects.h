@@ -4,9 +4,11 @@
 // and live exactly as long as their Store.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <vector>
 
@@ -27,7 +29,10 @@ constexpr uint64_t kMemoryReservation = (8ull << 30) + 65536;
 
 // A linear memory. Its whole 32-bit index space plus a guard region is
 // reserved up front (PROT_NONE) and committed by mprotect as it grows, so
-// `base` never moves (see DESIGN.md).
+// `base` never moves (see DESIGN.md). A shared memory (threads proposal) is
+// used by several threads at once: growth takes a lock and publishes the new
+// size atomically (currentSize()); since `base` never moves, an access by
+// another thread during growth sees either the old or the new pages.
 struct MemoryInstance {
   MemoryType type;
   uint8_t* base = nullptr;
@@ -49,10 +54,20 @@ struct MemoryInstance {
   MemoryInstance& operator=(const MemoryInstance&) = delete;
 
   uint64_t pages() const { return size / kPageSize; }
+  bool shared() const { return type.limits.shared; }
+  // The size as another thread may have grown it (a plain read of `size`
+  // suffices for an unshared memory).
+  uint64_t currentSize() const {
+    return std::atomic_ref<uint64_t>(const_cast<uint64_t&>(size)).load(std::memory_order_acquire);
+  }
   // Grows by `delta` pages; returns the old size in pages, or -1 when the
-  // type's maximum, the embedder's limit or the host refuses.
+  // type's maximum, the embedder's limit or the host refuses. Safe to call
+  // from several threads at once.
   int64_t grow(uint64_t delta);
   bool inBounds(uint64_t addr, uint64_t len) const { return addr <= size && len <= size - addr; }
+
+ private:
+  std::mutex grow_mutex_;
 };
 
 struct TableInstance {

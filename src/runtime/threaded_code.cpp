@@ -10,11 +10,13 @@ namespace warden {
 
 namespace {
 
-constexpr InternalOp kFirstSimdOp = InternalOp::V128Load;
-static_assert(uint32_t(kFirstSimdOp) == uint32_t(InternalOp::DataDrop) + 1,
-              "SIMD ops are the last block of internal_ops.def");
+// SIMD ops and atomics share a handler per family and keep their opcode
+// after the handler address; they are the last two blocks of internal_ops.def.
+constexpr InternalOp kFirstSharedHandlerOp = InternalOp::V128Load;
+static_assert(uint32_t(kFirstSharedHandlerOp) == uint32_t(InternalOp::DataDrop) + 1,
+              "SIMD ops and atomics are the last blocks of internal_ops.def");
 
-bool isSimd(InternalOp op) { return op >= kFirstSimdOp; }
+bool keepsOpcode(InternalOp op) { return op >= kFirstSharedHandlerOp; }
 
 // Which operand words (1-based, as in internal_ops.def) of `op` are branch
 // targets; BrTable's are handled apart.
@@ -51,7 +53,7 @@ void threadCode(CompiledFunction& fn, HandlerTable handlers) {
   // of the largest possible size, remembering where each old instruction
   // went and which words are branch targets, then a pass over those alone.
   const std::vector<uint32_t>& in = fn.code;
-  // An instruction of 1 + n words becomes 2 + n, a SIMD one (n >= 2) 3 + n.
+  // An instruction of 1 + n words becomes 2 + n, a SIMD or atomic one (n >= 1) 3 + n.
   // Sized for the worst case, uninitialised; copied out at its real length.
   std::unique_ptr<uint32_t[]> out(new uint32_t[2 * in.size() + 2]);
   std::unique_ptr<uint32_t[]> moved(new uint32_t[in.size() + 1]);  // old start -> new second address word
@@ -68,10 +70,10 @@ void threadCode(CompiledFunction& fn, HandlerTable handlers) {
     uint64_t address = reinterpret_cast<uintptr_t>(handlers[in[pc]]);
     *w++ = uint32_t(address);
     *w++ = uint32_t(address >> 32);
-    if (isSimd(op)) *w++ = in[pc];
+    if (keepsOpcode(op)) *w++ = in[pc];
     uint32_t operands = uint32_t(w - out.get());
     for (uint32_t i = 1; i <= n; ++i) *w++ = in[pc + i];
-    uint32_t branch_ip = operands - 1;  // no branch is a SIMD op
+    uint32_t branch_ip = operands - 1;  // no branch keeps its opcode
     if (uint32_t t = targetOperand(op)) targets.emplace_back(operands + t - 1, branch_ip);
     if (op == InternalOp::BrTable)
       for (uint32_t i = 2; i < n; ++i) targets.emplace_back(operands + i, branch_ip);
@@ -85,7 +87,7 @@ void threadCode(CompiledFunction& fn, HandlerTable handlers) {
 
 namespace {
 
-// Address -> op; the shared SIMD handler maps to the first SIMD op.
+// Address -> op; a shared handler maps to the first op using it (the kept opcode says which).
 std::vector<std::pair<uintptr_t, uint32_t>> opsByAddress(HandlerTable handlers) {
   std::vector<std::pair<uintptr_t, uint32_t>> by_address;
   for (uint32_t op = uint32_t(handlers.size()); op-- > 0;)
@@ -108,7 +110,7 @@ std::vector<uint32_t> unrelocateCode(std::vector<uint32_t>& in, HandlerTable han
     in[at] = op;
     in[at + 1] = 0;
     size_t operands = at + 2;
-    if (isSimd(InternalOp(op))) op = in[operands++];
+    if (keepsOpcode(InternalOp(op))) op = in[operands++];
     uint32_t n = operands < in.size() ? internalOperandCount(InternalOp(op), &in[operands]) : 0;
     at = operands + n;
   }
@@ -138,7 +140,7 @@ CompiledFunction unthreadCode(const CompiledFunction& fn, HandlerTable handlers)
     auto found = std::lower_bound(by_address.begin(), by_address.end(), std::pair{address, 0u});
     uint32_t op = found != by_address.end() && found->first == address ? found->second : uint32_t(InternalOp::Count_);
     size_t operands = at + 2;
-    if (op < uint32_t(InternalOp::Count_) && isSimd(InternalOp(op))) op = in[operands++];
+    if (op < uint32_t(InternalOp::Count_) && keepsOpcode(InternalOp(op))) op = in[operands++];
     moved[at + 1] = uint32_t(out.size());
     ips.resize(out.size() + 1);
     ips[out.size()] = uint32_t(at + 1);

@@ -36,6 +36,7 @@ std::string funcTypeString(const FuncType& type);  // "(i32 i64) -> (f32)"
 struct Limits {
   uint64_t min = 0;
   std::optional<uint64_t> max;
+  bool shared = false;  // memories only (threads proposal); a shared memory needs a maximum
   bool operator==(const Limits&) const = default;
 };
 

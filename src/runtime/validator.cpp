@@ -97,6 +97,7 @@ class ModuleValidator {
   }
 
   static Expect<void> checkMemoryType(const MemoryType& t) {
+    if (t.limits.shared && !t.limits.max) return fail(ErrorCode::SharedMemoryNeedsMax);
     return checkLimits(t.limits, kMaxPages, ErrorCode::MemorySizeTooLarge);
   }
 

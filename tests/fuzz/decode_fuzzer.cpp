@@ -5,11 +5,17 @@
 // (so modules with imports stop at a link error, which is fine), a memory cap
 // and fuel, and then every exported function is called with zero arguments.
 // Any error value is an acceptable outcome; a crash, a sanitizer report, a
-// hang or an escaping exception is a finding.
+// hang or an escaping exception is a finding. Fuel bounds computation but
+// not memory.atomic.wait, which a lone thread may enter for ever: a watchdog
+// interrupts a Store that runs longer than a few seconds.
+#include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <span>
+#include <thread>
 #include <vector>
 
 #include "runtime/api.h"
@@ -26,6 +32,44 @@ constexpr uint64_t kFuel = 100'000;
 // Fewer frames and a smaller value stack than the defaults keep each input fast.
 constexpr EngineConfig kEngineConfig{.max_call_depth = 10'000, .value_stack_slots = 1u << 20};
 
+// Interrupts the running Store once it has run kWaitLimit; one thread for
+// the whole fuzzing run.
+class WaitWatchdog {
+ public:
+  static WaitWatchdog& get() {
+    static WaitWatchdog* instance = new WaitWatchdog;  // lives as long as the process
+    return *instance;
+  }
+  void watch(Store* store) {
+    std::lock_guard lock(mutex_);
+    store_ = store;
+    since_ = std::chrono::steady_clock::now();
+  }
+
+ private:
+  static constexpr auto kWaitLimit = std::chrono::seconds(2);
+  WaitWatchdog() {
+    std::thread([this] {
+      for (;;) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        std::lock_guard lock(mutex_);
+        if (store_ && std::chrono::steady_clock::now() - since_ > kWaitLimit) {
+          store_->interrupt();
+          since_ = std::chrono::steady_clock::now();
+        }
+      }
+    }).detach();
+  }
+  std::mutex mutex_;
+  Store* store_ = nullptr;
+  std::chrono::steady_clock::time_point since_;
+};
+
+struct Watched {
+  explicit Watched(Store& store) { WaitWatchdog::get().watch(&store); }
+  ~Watched() { WaitWatchdog::get().watch(nullptr); }
+};
+
 // Calls `func` with a zero of each parameter type (null for references).
 void invokeWithZeros(Store& store, FunctionInstance& func) {
   // Arguments in slot layout: a v128 parameter takes two Values.
@@ -41,6 +85,7 @@ void runModule(std::span<const uint8_t> bytes) {
   if (!module) return;
 
   Store store(engine);
+  Watched watched(store);
   store.setMemoryLimitPages(kMemoryLimitPages);
   store.setFuel(kFuel);  // the start function runs during instantiation
   Linker linker;

@@ -148,7 +148,21 @@ TEST(DecoderTest, ImportErrors) {
 }
 
 TEST(DecoderTest, LimitsFlags) {
-  EXPECT_EQ(codeOf(moduleOf({section(5, {0x01, 0x02, 0x00})})), ErrorCode::MalformedLimits);
+  // Flags 2 and 3 (shared) are the threads proposal's: malformed without it,
+  // and never for a table.
+  DecodeLimits wasm2;
+  wasm2.threads = false;
+  EXPECT_EQ(decodeModule(moduleOf({section(5, {0x01, 0x02, 0x00})}), wasm2).error().code(), ErrorCode::MalformedLimits);
+  EXPECT_EQ(decodeModule(moduleOf({section(5, {0x01, 0x03, 0x00, 0x01})}), wasm2).error().code(),
+            ErrorCode::MalformedLimits);
+  EXPECT_EQ(codeOf(moduleOf({section(4, {0x01, 0x70, 0x03, 0x00, 0x01})})), ErrorCode::MalformedLimits);
+  EXPECT_EQ(codeOf(moduleOf({section(5, {0x01, 0x04, 0x00})})), ErrorCode::MalformedLimits);
+  Module shared = decodeOk(moduleOf({section(5, {0x01, 0x03, 0x01, 0x02})}));
+  EXPECT_TRUE(shared.memories[0].limits.shared);
+  EXPECT_EQ(shared.memories[0].limits.max, 2u);
+  Module unshared_min_only = decodeOk(moduleOf({section(5, {0x01, 0x02, 0x01})}));  // invalid later: no maximum
+  EXPECT_TRUE(unshared_min_only.memories[0].limits.shared);
+  EXPECT_FALSE(unshared_min_only.memories[0].limits.max);
   EXPECT_EQ(codeOf(moduleOf({section(5, {0x01, 0x81, 0x00, 0x00})})), ErrorCode::IntegerTooLong);
   Module m = decodeOk(moduleOf({section(4, {0x01, 0x6F, 0x01, 0x00, 0x0A}), section(5, {0x01, 0x01, 0x01, 0x02})}));
   ASSERT_EQ(m.tables.size(), 1u);
