@@ -27,6 +27,7 @@ struct RunOptions {
   std::vector<std::string> env;        // KEY=VALUE
   std::optional<std::string> max_memory, fuel, timeout, max_output, max_write;
   std::optional<uint32_t> max_fds;
+  std::optional<uint32_t> max_threads;  // guest threads besides the main one (posix::kDefaultMaxThreads)
 };
 int runWasiCommand(const RunOptions& options);
 int validateCommand(const std::string& file);

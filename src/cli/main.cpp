@@ -15,6 +15,7 @@
 #include "cli/commands.h"
 #include "cli/python_command.h"
 #include "cli/wast_runner.h"
+#include "posix/thread_group.h"
 
 namespace {
 
@@ -113,6 +114,7 @@ int realMain(int argc, char** argv) {
   run_cmd->add_option("--max-output", run.max_output, "Cap on stdout+stderr bytes")->type_name("SIZE");
   run_cmd->add_option("--max-write", run.max_write, "Cap on bytes written to files")->type_name("SIZE");
   run_cmd->add_option("--max-fds", run.max_fds, "Cap on open descriptors (stdio and preopens included)")->type_name("N");
+  run_cmd->add_option("--max-threads", run.max_threads, fmt::format("Cap on guest threads running besides the main one (default {}); thread-spawn beyond it fails with EAGAIN", warden::posix::kDefaultMaxThreads))->type_name("N");
   run_cmd->add_option("file", run.file, "The .wasm module")->required();
   run_cmd->add_option("args", run.args, "The guest's arguments (with --invoke: the export's, parsed by its parameter types)");
   // Everything after the file is an argument, even "-1" or "--help".

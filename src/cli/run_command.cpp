@@ -14,6 +14,7 @@
 #include "cli/option_parsing.h"
 #include "support/host_io.h"
 #include "cli/value_format.h"
+#include "posix/thread_group.h"
 #include "runtime/api.h"
 #include "wasi/run_limits.h"
 #include "wasi/run_outcome.h"
@@ -141,6 +142,15 @@ int runWasiCommand(const RunOptions& options) {
   Linker linker;
   if (auto defined = wasi::defineWasi(linker, store, **context, module->get()); !defined)
     return wardenError(defined.error());
+  if (auto defined = posix::defineImportedMemories(linker, store, **module); !defined)
+    return wardenError(defined.error());
+  // Guest threads, when the module can start them (wasi-threads).
+  std::unique_ptr<posix::ThreadGroup> threads;
+  if (posix::importsThreadSpawn(**module)) {
+    threads = std::make_unique<posix::ThreadGroup>(store, *module, options.max_threads.value_or(posix::kDefaultMaxThreads));
+    posix::defineThreadSpawn(linker, store, *threads);
+    threads->setLinker(linker);
+  }
 
   wasi::LimitLabels labels{options.timeout.value_or(""), options.max_memory.value_or(""),
                            options.max_output.value_or(""), options.max_write.value_or("")};
@@ -167,7 +177,12 @@ int runWasiCommand(const RunOptions& options) {
   if (!values) return wardenError(values.error());
 
   Expect<std::vector<Value>> results = invoke(store, **entry, *values);
-  watchdog.reset();  // joins the thread; fired() was recorded before
+  // The main thread's end ends every other thread; one that ended the
+  // sandbox first (proc_exit, a trap, a limit) decides how it ended.
+  std::optional<Error> ended_by_thread = threads ? threads->stop() : std::nullopt;
+  watchdog.reset();  // joins the thread
+  if (ended_by_thread && (results || results.error().code() == ErrorCode::Interrupted))
+    results = std::unexpected(*ended_by_thread);
   Expect<void> ran = results ? Expect<void>{} : Expect<void>(std::unexpected(results.error()));
   labels.timeout_fired = false;
   if (!results && results.error().code() == ErrorCode::Interrupted) labels.timeout_fired = timeout.has_value();

@@ -75,6 +75,7 @@ Store::~Store() = default;
 void Store::interrupt() {
   exec_.interrupt_requested.store(true);
   wakeParkedThread(exec_);
+  if (interrupt_hook_) interrupt_hook_();
 }
 
 FunctionInstance* Store::createHostFunction(FuncType type, HostFunction fn) {
@@ -117,13 +118,19 @@ GlobalInstance* Store::createGlobal(GlobalType type, Value value, Value value_hi
 
 void Store::setFuel(std::optional<uint64_t> fuel) {
   exec_.fuel_enabled = fuel.has_value();
-  exec_.fuel = fuel.value_or(0);
+  exec_.fuel_source->store(fuel.value_or(0));
   exec_.ticks = 0;  // the next check takes its ticks from the new fuel
 }
 
 std::optional<uint64_t> Store::fuelRemaining() const {
   if (!exec_.fuel_enabled) return std::nullopt;
-  return exec_.fuel + uint64_t(std::max<int64_t>(exec_.ticks, 0));
+  return exec_.fuel_source->load() + uint64_t(std::max<int64_t>(exec_.ticks, 0));
+}
+
+void Store::shareFuelOf(Store& owner) {
+  exec_.fuel_enabled = owner.exec_.fuel_enabled;
+  exec_.fuel_source = owner.exec_.fuel_source;
+  exec_.ticks = 0;
 }
 
 Instance* Store::adoptInstance(std::unique_ptr<Instance> instance) {

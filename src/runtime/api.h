@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -120,6 +121,15 @@ class Store {
   // ExecContext::kTicksPerGrant of them, and at once when parked in
   // memory.atomic.wait. Safe to call from another thread.
   void interrupt();
+  // Called by every interrupt() after the Store's own flag is set: a
+  // sandbox's main Store passes the interruption on to its threads' Stores.
+  // Set it before code runs.
+  void setInterruptHook(std::function<void()> hook) { interrupt_hook_ = std::move(hook); }
+  // Makes this Store draw its fuel from `owner`'s budget (atomically, a grant
+  // at a time), as a sandbox's threads share one budget; `owner` must outlive
+  // this Store's running code. Fuel left over in one thread's current grant
+  // (at most ExecContext::kTicksPerGrant) is not seen by the others.
+  void shareFuelOf(Store& owner);
   // Cap on any memory created or grown in this store, in pages.
   void setMemoryLimitPages(uint64_t pages) { memory_limit_pages_ = pages; }
   uint64_t memoryLimitPages() const { return memory_limit_pages_; }
@@ -132,6 +142,7 @@ class Store {
  private:
   Engine& engine_;
   ExecContext exec_;
+  std::function<void()> interrupt_hook_;
   uint64_t memory_limit_pages_ = kMaxPages;
   std::vector<std::unique_ptr<Instance>> instances_;
   std::vector<std::unique_ptr<FunctionInstance>> funcs_;

@@ -46,8 +46,12 @@ struct ExecContext {
   // left the interpreter looks at the interrupt flag and hands out the next
   // ticks, taken from `fuel` when it is metered (never more than it holds,
   // so fuel runs out at the exact check). Fuel left = fuel + ticks.
+  // `fuel_source` is `fuel` itself, or the fuel of the Store whose budget
+  // this one shares (a sandbox's threads: Store::shareFuelOf), taken from
+  // atomically, a grant at a time.
   bool fuel_enabled = false;
-  uint64_t fuel = 0;     // not yet handed out as ticks
+  std::atomic<uint64_t> fuel{0};  // not yet handed out as ticks
+  std::atomic<uint64_t>* fuel_source = &fuel;
   int64_t ticks = 0;     // checks left before the next look at the flag and fuel
   static constexpr int64_t kTicksPerGrant = 1024;
 };

@@ -135,12 +135,16 @@ inline void reserveFrame(ExecContext& ctx) {
   }
   int64_t grant = ExecContext::kTicksPerGrant;
   if (ctx.fuel_enabled) {
-    if (ctx.fuel == 0) {
-      stop = ErrorCode::OutOfFuel;
-      return false;
-    }
-    grant = int64_t(std::min<uint64_t>(ctx.fuel, uint64_t(grant)));
-    ctx.fuel -= uint64_t(grant);
+    // One compare-and-swap per grant: the budget may be shared by threads.
+    std::atomic<uint64_t>& source = *ctx.fuel_source;
+    uint64_t left = source.load(std::memory_order_relaxed);
+    do {
+      if (left == 0) {
+        stop = ErrorCode::OutOfFuel;
+        return false;
+      }
+      grant = int64_t(std::min<uint64_t>(left, uint64_t(ExecContext::kTicksPerGrant)));
+    } while (!source.compare_exchange_weak(left, left - uint64_t(grant), std::memory_order_relaxed));
   }
   ctx.ticks = grant - 1;
   return true;

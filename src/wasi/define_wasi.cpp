@@ -33,7 +33,8 @@ Expect<void> defineWasi(Linker& linker, Store& store, WasiContext& context, cons
       const WasiFunction* entry = &f;
       HostFunction host = [&context, entry](HostCall& call, std::span<const Value> args,
                                             std::span<Value> results) -> Expect<void> {
-        WasiCall wasi{context, call, GuestMemory(call.memory()), args};
+        std::unique_lock lock(context.callMutex());
+        WasiCall wasi{context, call, GuestMemory(call.memory()), args, &lock};
         Errno e = WARDEN_TRY(entry->handler(wasi));
         if (entry->returns_errno) results[0] = Value::fromI32(uint32_t(e));
         return {};

@@ -53,6 +53,9 @@ class FdTable {
   FdEntry* get(uint32_t fd) {
     return fd < entries_.size() ? entries_[fd].get() : nullptr;
   }
+  // The entry with shared ownership: it (and its host fd) stays alive while
+  // held, even if another guest thread closes the number meanwhile.
+  std::shared_ptr<FdEntry> share(uint32_t fd) { return fd < entries_.size() ? entries_[fd] : nullptr; }
   // Places the entry at the lowest free number; MFILE beyond the limit.
   WasiResult<uint32_t> insert(std::unique_ptr<FdEntry> entry);
   Errno close(uint32_t fd);
@@ -64,7 +67,7 @@ class FdTable {
   uint32_t openCount() const { return open_; }
 
  private:
-  std::vector<std::unique_ptr<FdEntry>> entries_;
+  std::vector<std::shared_ptr<FdEntry>> entries_;
   uint32_t open_ = 0;
   uint32_t max_open_;
 };

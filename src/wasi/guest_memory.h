@@ -16,7 +16,7 @@ namespace warden::wasi {
 class GuestMemory {
  public:
   explicit GuestMemory(MemoryInstance* memory)
-      : base_(memory ? memory->base : nullptr), size_(memory ? memory->size : 0) {}
+      : base_(memory ? memory->base : nullptr), size_(memory ? memory->currentSize() : 0) {}
   GuestMemory(uint8_t* base, uint64_t size) : base_(base), size_(size) {}
 
   bool inBounds(uint64_t ptr, uint64_t len) const { return ptr <= size_ && len <= size_ - ptr; }

@@ -137,6 +137,7 @@ Expect<void> sleepUntil(WasiCall& call, uint64_t deadline_ns) {
     if (now >= deadline_ns) return {};
     uint64_t step = std::min(deadline_ns - now, kSliceNs);
     timespec ts{time_t(step / 1'000'000'000ull), long(step % 1'000'000'000ull)};
+    UnlockedWhileWaiting unlocked(call);
     nanosleep(&ts, nullptr);
   }
 }

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 
 #include "runtime/error.h"
@@ -45,6 +46,9 @@ class WasiContext {
   // snapshot can record).
   bool onlyStdioAndPreopens();
   FdTable& fds() { return fds_; }
+  // Held by every WASI call (wasi_host.h: WasiCall), so the threads of a
+  // sandbox take turns with this context's state.
+  std::mutex& callMutex() { return call_mutex_; }
 
   // Set by proc_exit, which then unwinds with ErrorCode::Exit.
   std::optional<uint32_t> exitCode() const { return exit_code_; }
@@ -66,6 +70,7 @@ class WasiContext {
   Expect<void> openPreopens();
   Expect<void> openPreopen(const Preopen& pre);
 
+  std::mutex call_mutex_;
   WasiConfig config_;
   FdTable fds_;
   std::optional<uint32_t> exit_code_;

@@ -64,7 +64,11 @@ Expect<void> waitReadable(WasiCall& call, int fd) {
   for (;;) {
     if (call.takeInterrupt()) return fail(ErrorCode::Interrupted, "while reading");
     pollfd p{fd, POLLIN, 0};
-    int n = poll(&p, 1, 5);
+    int n;
+    {
+      UnlockedWhileWaiting unlocked(call);
+      n = poll(&p, 1, 5);
+    }
     if (n > 0 || (n < 0 && errno != EINTR)) return {};
   }
 }

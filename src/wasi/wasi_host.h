@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <span>
 #include <vector>
 
@@ -16,11 +18,17 @@
 
 namespace warden::wasi {
 
+// A call holds its context's call lock (WasiContext::callMutex) from start
+// to end, so a sandbox's threads never touch the descriptor table, the
+// counters or the exit code at the same time; it lets go only while it
+// blocks (UnlockedWhileWaiting). The descriptors it looked up stay alive
+// meanwhile (pinned), even if another thread closes their numbers.
 struct WasiCall {
   WasiContext& ctx;
   HostCall& host;
   GuestMemory mem;
   std::span<const Value> args;
+  std::unique_lock<std::mutex>* lock = nullptr;  // the held call lock
 
   uint32_t u32(size_t i) const { return args[i].i32; }
   uint64_t u64(size_t i) const { return args[i].i64; }
@@ -30,11 +38,33 @@ struct WasiCall {
   // The descriptor `fd` if it holds every right in `needed`: BADF when there
   // is no such descriptor, NOTCAPABLE when a right is missing.
   WasiResult<FdEntry*> fd(uint32_t number, uint64_t needed) const {
-    FdEntry* entry = ctx.fds().get(number);
+    std::shared_ptr<FdEntry> entry = ctx.fds().share(number);
     if (!entry) return std::unexpected(Errno::Badf);
     if (!entry->has(needed)) return std::unexpected(Errno::NotCapable);
-    return entry;
+    FdEntry* raw = entry.get();
+    pinned.push_back(std::move(entry));
+    return raw;
   }
+
+  mutable std::vector<std::shared_ptr<FdEntry>> pinned;
+};
+
+// Lets other threads make WASI calls while this one blocks (a sleep, a poll,
+// a read waiting for input); nothing but pinned entries and host fds may be
+// used meanwhile.
+class UnlockedWhileWaiting {
+ public:
+  explicit UnlockedWhileWaiting(const WasiCall& call) : lock_(call.lock) {
+    if (lock_) lock_->unlock();
+  }
+  ~UnlockedWhileWaiting() {
+    if (lock_) lock_->lock();
+  }
+  UnlockedWhileWaiting(const UnlockedWhileWaiting&) = delete;
+  UnlockedWhileWaiting& operator=(const UnlockedWhileWaiting&) = delete;
+
+ private:
+  std::unique_lock<std::mutex>* lock_;
 };
 
 using WasiHandler = Expect<Errno> (*)(WasiCall& call);

@@ -114,10 +114,15 @@ Expect<Errno> pollOneoff(WasiCall& call) {
     uint64_t wait_ns = ready.empty() ? kSliceNs : 0;
     for (const Pending& c : clocks) wait_ns = std::min(wait_ns, c.deadline > now ? c.deadline - now : 0);
     if (!polls.empty()) {
-      int n = poll(polls.data(), polls.size(), int((wait_ns + 999'999) / 1'000'000));
+      int n;
+      {
+        UnlockedWhileWaiting unlocked(call);  // the polled entries are pinned (call.fd)
+        n = poll(polls.data(), polls.size(), int((wait_ns + 999'999) / 1'000'000));
+      }
       if (n < 0 && errno != EINTR) return fromHostErrno(errno);
     } else if (wait_ns > 0) {
       timespec ts{0, long(wait_ns)};
+      UnlockedWhileWaiting unlocked(call);
       nanosleep(&ts, nullptr);
     }
     for (size_t i = 0; i < polls.size(); ++i) {
