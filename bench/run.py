@@ -8,6 +8,7 @@ geometric mean, then the startup figure.
   bench/run.py                       build build/warden if needed, 5 reps, all workloads
   bench/run.py --reps 3 fib sort     some workloads only
   bench/run.py --wasm3 /tmp/wasm3    add wasm3 as a column
+  bench/run.py --baseline-warden OLD  add another warden build as a column (before/after a change)
   bench/run.py --markdown            tables in Markdown (for docs/PERFORMANCE.md)
   bench/run.py --startup-only        only the startup figure
   bench/run.py --smoke               tiny sizes, checksums only (the ctest check)
@@ -40,6 +41,8 @@ def parse_args():
     p.add_argument("--warden", help="warden binary (default: build/warden, built first if needed)")
     p.add_argument("--node", default=shutil.which("node") or "", help="node binary ('' to leave node out)")
     p.add_argument("--wasm3", default="", help="wasm3 binary, added as a column when given")
+    p.add_argument("--baseline-warden", default="",
+                   help="another warden build (e.g. the commit before a change), added as the column warden-baseline")
     p.add_argument("--out-dir", default=str(REPO / "build" / "bench"), help="where the workloads are built")
     p.add_argument("--no-startup", action="store_true", help="skip the startup figure")
     p.add_argument("--startup-only", action="store_true", help="only the startup figure")
@@ -67,6 +70,10 @@ def runtimes_from(args, smoke):
     runtimes = [Runtime("native", ""), Runtime("warden", ensure_warden(args.warden))]
     if args.node and not smoke:
         runtimes.append(Runtime("node", args.node))
+    if args.baseline_warden:
+        if not Path(args.baseline_warden).exists():
+            raise SystemExit(f"--baseline-warden {args.baseline_warden}: no such file")
+        runtimes.append(Runtime("warden-baseline", str(Path(args.baseline_warden).resolve())))
     if args.wasm3:
         if not Path(args.wasm3).exists():
             raise SystemExit(f"--wasm3 {args.wasm3}: no such file")

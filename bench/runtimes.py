@@ -22,7 +22,7 @@ class Runtime:
         """Command that calls run(arg) and prints its i32 result."""
         if self.name == "native":
             return [str(built.native), str(arg)]
-        if self.name == "warden":
+        if self.name.startswith("warden"):  # warden, or warden-baseline (another build)
             return [self.program, "run", "--invoke", "run", str(built.wasm), str(arg)]
         if self.name == "node":
             return [self.program, "--no-warnings", str(NODE_RUNNER), str(built.wasm), "--invoke", "run", str(arg)]
@@ -36,7 +36,7 @@ class Runtime:
         """Command that runs a WASI command module (hello) from _start."""
         if self.name == "native":
             return [str(built.native)]
-        if self.name == "warden":
+        if self.name.startswith("warden"):
             return [self.program, "run", str(built.wasm)]
         if self.name == "node":
             return [self.program, "--no-warnings", str(NODE_RUNNER), str(built.wasm)]

@@ -3,7 +3,8 @@
 #   1. set-up       scripts/setup.sh (installs missing Debian packages)
 #   2. release      build/ (RelWithDebInfo): build, then ctest — unit tests,
 #                   examples and the spec testsuite (`warden wast`)
-#   3. sanitizers   build-asan/ (Debug, ASan + UBSan): the same ctest
+#   3. sanitizers   build-asan/ (Debug, ASan + UBSan): the same ctest;
+#                   build-tsan/ (ThreadSanitizer): the tests of guest threads
 #   4. fuzz         scripts/fuzz.sh: libFuzzer for WARDEN_FUZZ_SECONDS (60)
 # Every stage runs even when an earlier one failed (except set-up), and a
 # summary follows. Exit status: 0 when everything passed, 1 otherwise.
@@ -52,10 +53,12 @@ timed() {
   return "$status"
 }
 
-configure_and_build() {  # configure_and_build BUILD_DIR CMAKE_ARGS...
-  local dir=$1
+configure_and_build() {  # configure_and_build BUILD_DIR CMAKE_ARGS... [-- TARGETS...]
+  local dir=$1 args=() targets=()
   shift
-  cmake -S "$repo" -B "$dir" -G Ninja "$@" && ninja -C "$dir" -j"$jobs"
+  while (($#)) && [[ $1 != -- ]]; do args+=("$1"); shift; done
+  (($#)) && shift && targets=("$@")
+  cmake -S "$repo" -B "$dir" -G Ninja "${args[@]}" && ninja -C "$dir" -j"$jobs" "${targets[@]}"
 }
 
 build_and_ctest() {  # build_and_ctest LABEL BUILD_DIR CMAKE_ARGS...
@@ -86,6 +89,18 @@ if ((quick == 0)); then
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
   build_and_ctest "sanitize" "$repo/build-asan" -DCMAKE_BUILD_TYPE=Debug -DWARDEN_SANITIZE=ON
   unset ASAN_OPTIONS UBSAN_OPTIONS
+
+  # Guest threads run on host threads in parallel: their tests under TSan
+  # (only the targets they need, to keep CI short).
+  export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
+  if timed "tsan: configure + build" configure_and_build "$repo/build-tsan" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DWARDEN_TSAN=ON -- warden warden_unit_tests thread_programs; then
+    timed "tsan: thread tests" ctest --test-dir "$repo/build-tsan" --output-on-failure -j"$jobs" \
+      -R 'SharedMemory|ThreadGroup|threads_family|spec_threads_proposal'
+  else
+    record "tsan: thread tests (not run)" 1 0
+  fi
+  unset TSAN_OPTIONS
 
   section "4. Fuzzing (libFuzzer, ${fuzz_seconds}s)"
   timed "fuzz (${fuzz_seconds}s)" "$repo/scripts/fuzz.sh" "$fuzz_seconds"

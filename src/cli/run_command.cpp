@@ -176,13 +176,10 @@ int runWasiCommand(const RunOptions& options) {
                                                      : parseArguments(*(*entry)->type, {});
   if (!values) return wardenError(values.error());
 
-  Expect<std::vector<Value>> results = invoke(store, **entry, *values);
   // The main thread's end ends every other thread; one that ended the
   // sandbox first (proc_exit, a trap, a limit) decides how it ended.
-  std::optional<Error> ended_by_thread = threads ? threads->stop() : std::nullopt;
+  Expect<std::vector<Value>> results = posix::settleRun(threads.get(), invoke(store, **entry, *values));
   watchdog.reset();  // joins the thread
-  if (ended_by_thread && (results || results.error().code() == ErrorCode::Interrupted))
-    results = std::unexpected(*ended_by_thread);
   Expect<void> ran = results ? Expect<void>{} : Expect<void>(std::unexpected(results.error()));
   labels.timeout_fired = false;
   if (!results && results.error().code() == ErrorCode::Interrupted) labels.timeout_fired = timeout.has_value();

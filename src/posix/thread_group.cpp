@@ -120,7 +120,28 @@ std::optional<Error> ThreadGroup::stop() {
     if (!t.done) t.store->interrupt();
   thread_done_.wait(lock, [this] { return running_ == 0; });
   reapFinished();
-  return ended_;
+  std::optional<Error> ended = std::move(ended_);
+  ended_.reset();
+  stopping_ = false;
+  return ended;
+}
+
+void ThreadGroup::setMaxThreads(uint32_t max_threads) {
+  std::lock_guard lock(mutex_);
+  max_threads_ = max_threads;
+}
+
+uint32_t ThreadGroup::maxThreads() const {
+  std::lock_guard lock(mutex_);
+  return max_threads_;
+}
+
+Expect<std::vector<Value>> settleRun(ThreadGroup* threads, Expect<std::vector<Value>> main_result) {
+  if (!threads) return main_result;
+  std::optional<Error> ended_by_thread = threads->stop();
+  if (ended_by_thread && (main_result || main_result.error().code() == ErrorCode::Interrupted))
+    return std::unexpected(*ended_by_thread);
+  return main_result;
 }
 
 uint32_t ThreadGroup::spawned() const {

@@ -45,10 +45,13 @@ class ThreadGroup {
   // Ends the family: interrupts every thread (waking any parked in
   // memory.atomic.wait or blocked in a WASI call) and joins them. Returns
   // how a thread ended the sandbox (a trap, proc_exit's Exit, a limit), if
-  // one did before; call after the main thread's invocation returned.
+  // one did before; call after the main thread's invocation returned. The
+  // group is then ready for the sandbox's next run (a kept sandbox).
   std::optional<Error> stop();
 
-  uint32_t maxThreads() const { return max_threads_; }
+  // The cap for the next spawns (a kept sandbox's next run).
+  void setMaxThreads(uint32_t max_threads);
+  uint32_t maxThreads() const;
   // Threads started so far, and the most that ran at once.
   uint32_t spawned() const;
   uint32_t peak() const;
@@ -81,6 +84,11 @@ class ThreadGroup {
   std::optional<Error> ended_;  // the first error that ended the sandbox
   bool stopping_ = false;       // stop() began: no new threads
 };
+
+// The end of a sandbox's run with threads: stops the family and returns the
+// main thread's result, unless a thread ended the sandbox first (the main
+// thread was then interrupted by it, or returned meanwhile): then that end.
+Expect<std::vector<Value>> settleRun(ThreadGroup* threads, Expect<std::vector<Value>> main_result);
 
 // Defines the wasi-threads import, `wasi` `thread-spawn` (and its older name
 // `thread_spawn`): (i32 start_arg) -> i32 tid, bound to `group`.

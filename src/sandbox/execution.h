@@ -21,6 +21,7 @@ struct Limits {
   std::optional<uint64_t> output_bytes;  // stdout + stderr together
   std::optional<uint64_t> write_bytes;   // bytes written to files
   uint32_t max_fds = 256;                // open descriptors, stdio and preopens included
+  uint32_t max_threads = 64;             // guest threads besides the main one (posix::kDefaultMaxThreads)
 };
 
 // How an execution ended. `Ok` is a guest that exited with status 0;

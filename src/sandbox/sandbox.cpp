@@ -59,12 +59,13 @@ std::string sizeLabel(std::optional<uint64_t> bytes) { return bytes ? fmt::forma
 
 Expect<std::unique_ptr<Sandbox>> Sandbox::create(Engine& engine, std::shared_ptr<const Module> module,
                                                  wasi::WasiConfig config, std::optional<uint64_t> memory_cap_bytes) {
-  return create(engine, std::move(config), memory_cap_bytes, *module,
-                [&module](const Linker& linker, Store& store) { return linker.instantiate(store, module); });
+  return create(engine, std::move(config), memory_cap_bytes, module,
+                [&module](Linker& linker, Store& store) { return linker.instantiate(store, module); });
 }
 
 Expect<std::unique_ptr<Sandbox>> Sandbox::create(Engine& engine, wasi::WasiConfig config,
-                                                 std::optional<uint64_t> memory_cap_bytes, const Module& module,
+                                                 std::optional<uint64_t> memory_cap_bytes,
+                                                 const std::shared_ptr<const Module>& module,
                                                  const Instantiate& instantiate) {
   std::unique_ptr<Sandbox> box(new Sandbox());
   box->store_ = std::make_unique<Store>(engine);
@@ -73,8 +74,14 @@ Expect<std::unique_ptr<Sandbox>> Sandbox::create(Engine& engine, wasi::WasiConfi
   Linker linker;
   // Only the functions the module imports: the Linker lives for this
   // instantiation alone.
-  WARDEN_TRY(wasi::defineWasi(linker, *box->store_, *box->wasi_, &module));
+  WARDEN_TRY(wasi::defineWasi(linker, *box->store_, *box->wasi_, module.get()));
+  WARDEN_TRY(posix::defineImportedMemories(linker, *box->store_, *module));
+  if (posix::importsThreadSpawn(*module)) {
+    box->threads_ = std::make_unique<posix::ThreadGroup>(*box->store_, module, posix::kDefaultMaxThreads);
+    posix::defineThreadSpawn(linker, *box->store_, *box->threads_);
+  }
   box->instance_ = WARDEN_TRY(instantiate(linker, *box->store_));
+  if (box->threads_) box->threads_->setLinker(linker);  // as `instantiate` left it
   return box;
 }
 
@@ -120,7 +127,8 @@ Result Sandbox::run(std::string_view name, std::span<const Value> args, const st
   Expect<std::vector<Value>> returned = [&] {
     std::unique_ptr<wasi::Watchdog> watchdog;
     if (limits.timeout) watchdog = std::make_unique<wasi::Watchdog>(*store_, *limits.timeout);
-    Expect<std::vector<Value>> values = invoke(*store_, *entry->func, args);
+    if (threads_) threads_->setMaxThreads(limits.max_threads);
+    Expect<std::vector<Value>> values = posix::settleRun(threads_.get(), invoke(*store_, *entry->func, args));
     if (watchdog) labels.timeout_fired = watchdog->fired();
     return values;
   }();

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "posix/thread_group.h"
 #include "runtime/api.h"
 #include "sandbox/execution.h"
 #include "wasi/run_outcome.h"
@@ -26,10 +27,13 @@ class Sandbox {
                                                  wasi::WasiConfig config, std::optional<uint64_t> memory_cap_bytes);
 
   // The same, with the instance made by `instantiate` (a snapshot restore)
-  // from a Linker that holds the WASI functions `module` imports.
-  using Instantiate = std::function<Expect<Instance*>(const Linker& linker, Store& store)>;
+  // from a Linker that holds the WASI functions `module` imports, a memory
+  // for each memory it imports (which `instantiate` may replace) and, when
+  // it imports thread-spawn, the sandbox's thread group.
+  using Instantiate = std::function<Expect<Instance*>(Linker& linker, Store& store)>;
   static Expect<std::unique_ptr<Sandbox>> create(Engine& engine, wasi::WasiConfig config,
-                                                 std::optional<uint64_t> memory_cap_bytes, const Module& module,
+                                                 std::optional<uint64_t> memory_cap_bytes,
+                                                 const std::shared_ptr<const Module>& module,
                                                  const Instantiate& instantiate);
 
   // Calls the export `name` with `args` (slot layout) under `limits`, with
@@ -46,12 +50,15 @@ class Sandbox {
   Instance& instance() { return *instance_; }
   wasi::WasiContext& wasi() { return *wasi_; }
   MemoryInstance* memory() { return instance_->memories.empty() ? nullptr : instance_->memories[0]; }
+  // The guest threads, when the module can start them (null otherwise).
+  posix::ThreadGroup* threads() { return threads_.get(); }
 
  private:
   Sandbox() = default;
   std::unique_ptr<Store> store_;
   std::unique_ptr<wasi::WasiContext> wasi_;
   Instance* instance_ = nullptr;
+  std::unique_ptr<posix::ThreadGroup> threads_;  // declared last: stopped before the rest goes
 };
 
 // The status a WASI run outcome maps to.

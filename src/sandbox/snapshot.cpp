@@ -250,8 +250,8 @@ Expect<std::unique_ptr<Sandbox>> Snapshot::restore(Engine& engine, std::shared_p
                                                  fmt::join(preopens_, ", "))));
   std::vector<MemoryImageSource> memories;
   if (!image_.memory_bytes.empty()) memories.push_back({fd_, memory_offset_});
-  std::unique_ptr<Sandbox> box = WARDEN_TRY(Sandbox::create(engine, std::move(config), memory_cap_bytes, *module,
-                                                             [&](const Linker& linker, Store& store) {
+  std::unique_ptr<Sandbox> box = WARDEN_TRY(Sandbox::create(engine, std::move(config), memory_cap_bytes, module,
+                                                             [&](Linker& linker, Store& store) {
                                                                return linker.instantiateImage(store, module, image_, memories);
                                                              }));
   if (MemoryInstance* memory = box->memory(); prefault && memory) prefaultHotPages(memory->base, memory->size, *prefault);

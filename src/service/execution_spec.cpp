@@ -100,8 +100,9 @@ Parsed<sandbox::Limits> parseLimits(const json& body, std::string_view path, con
   json empty = json::object();
   auto it = body.find(path);
   const json& object = it == body.end() ? empty : *it;
-  auto ok = allow_memory ? checkObject(object, path, {"memory_bytes", "fuel", "timeout_ms", "output_bytes", "write_bytes"})
-                         : checkObject(object, path, {"fuel", "timeout_ms", "output_bytes", "write_bytes"});
+  auto ok = allow_memory
+                ? checkObject(object, path, {"memory_bytes", "fuel", "timeout_ms", "output_bytes", "write_bytes", "max_threads"})
+                : checkObject(object, path, {"fuel", "timeout_ms", "output_bytes", "write_bytes", "max_threads"});
   if (!ok) return std::unexpected(ok.error());
   sandbox::Limits limits;
   auto memory = boundedLimit(object, path, "memory_bytes", tenant.memory_bytes, 1 << 20);
@@ -109,13 +110,15 @@ Parsed<sandbox::Limits> parseLimits(const json& body, std::string_view path, con
   auto timeout = boundedLimit(object, path, "timeout_ms", tenant.timeout_ms, 1);
   auto output = boundedLimit(object, path, "output_bytes", tenant.output_bytes, 0);
   auto write = boundedLimit(object, path, "write_bytes", tenant.write_bytes, 0);
-  for (const auto* value : {&memory, &fuel, &timeout, &output, &write})
+  auto threads = boundedLimit(object, path, "max_threads", tenant.max_threads, 0);
+  for (const auto* value : {&memory, &fuel, &timeout, &output, &write, &threads})
     if (!*value) return std::unexpected(value->error());
   limits.memory_bytes = *memory;
   limits.fuel = *fuel;
   limits.timeout = std::chrono::milliseconds(*timeout);
   limits.output_bytes = *output;
   limits.write_bytes = *write;
+  limits.max_threads = uint32_t(*threads);
   return limits;
 }
 

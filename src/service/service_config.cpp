@@ -28,13 +28,15 @@ Parsed<void> readUint(const json& object, std::string_view parent, std::string_v
 }
 
 Parsed<void> readLimits(const json& object, std::string_view path, SandboxLimits& limits) {
-  if (auto ok = checkObject(object, path, {"memory_bytes", "fuel", "timeout_ms", "output_bytes", "write_bytes"}); !ok)
+  if (auto ok = checkObject(object, path, {"memory_bytes", "fuel", "timeout_ms", "output_bytes", "write_bytes", "max_threads"});
+      !ok)
     return ok;
   if (auto ok = readUint(object, path, "memory_bytes", limits.memory_bytes, 1 << 20, 4ull << 30); !ok) return ok;
   if (auto ok = readUint(object, path, "fuel", limits.fuel, 1, UINT64_MAX); !ok) return ok;
   if (auto ok = readUint(object, path, "timeout_ms", limits.timeout_ms, 1, 3'600'000); !ok) return ok;
   if (auto ok = readUint(object, path, "output_bytes", limits.output_bytes, 0, 1ull << 30); !ok) return ok;
   if (auto ok = readUint(object, path, "write_bytes", limits.write_bytes, 0, 1ull << 34); !ok) return ok;
+  if (auto ok = readUint(object, path, "max_threads", limits.max_threads, 0, 1024); !ok) return ok;
   return {};
 }
 

@@ -20,6 +20,7 @@ struct SandboxLimits {
   uint64_t timeout_ms = 10'000;
   uint64_t output_bytes = 1ull << 20;
   uint64_t write_bytes = 16ull << 20;
+  uint64_t max_threads = 16;  // guest threads besides the main one (EAGAIN beyond)
 };
 
 struct TenantConfig {

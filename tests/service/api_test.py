@@ -21,6 +21,22 @@ HELLO_WAT = '''(module
     (i32.store (i32.const 4) (i32.const 13))
     (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))'''
 MISSING_IMPORT_WAT = '(module (import "env" "nope" (func)) (func (export "_start")))'
+# Starts threads that wait for ever until thread-spawn refuses (at most 100),
+# then exits with how many it got.
+THREAD_BOMB_WAT = '''(module
+  (import "wasi" "thread-spawn" (func $spawn (param i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (import "env" "memory" (memory 1 1 shared))
+  (func (export "wasi_thread_start") (param i32 i32)
+    (loop $w (drop (memory.atomic.wait32 (i32.const 8) (i32.const 0) (i64.const -1))) (br $w)))
+  (func (export "_start") (local $n i32)
+    (block $refused
+      (loop $more
+        (br_if $refused (i32.ge_u (local.get $n) (i32.const 100)))
+        (br_if $refused (i32.le_s (call $spawn (i32.const 0)) (i32.const 0)))
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (br $more)))
+    (call $exit (local.get $n))))'''
 
 
 class Context:
@@ -121,6 +137,20 @@ def test_wasm_bad_modules_are_4xx(c):
     expect_error(c.alpha.execute({"language": "wasm", "code": wat_module(MISSING_IMPORT_WAT, c.workdir)}),
                  422, "code", "instantiation_failed")
     expect_error(c.alpha.execute({"language": "wasm", "code": "not base64!"}), 400, "code")
+
+
+def test_tenant_max_threads_holds(c):
+    beta = Client(c.server, "beta", timeout=60 * c.scale)
+    code = wat_module(THREAD_BOMB_WAT, c.workdir, ["--enable-threads"])
+    j = beta.execute({"language": "wasm", "code": code}).json()
+    assert j["exit_code"] == 3, j  # the tenant's cap: the 4th thread-spawn got EAGAIN
+    j = beta.execute({"language": "wasm", "code": code, "limits": {"max_threads": 1}}).json()
+    assert j["exit_code"] == 1, j  # a request may lower it
+    expect_error(beta.execute({"language": "wasm", "code": code, "limits": {"max_threads": 4}}), 422,
+                 field="limits.max_threads")  # never raise it
+    # The threads (waiting for ever) ended with their sandboxes: the service goes on.
+    j = beta.execute({"language": "wasm", "code": wat_module(HELLO_WAT, c.workdir)}).json()
+    assert j["status"] == "ok", j
 
 
 def test_stdin_env_args(c):
@@ -438,7 +468,8 @@ def test_sigterm_drains_running_executions(c):
 TESTS = [
     test_healthz_and_metrics, test_status_ok, test_status_error, test_status_timeout, test_status_fuel_exhausted,
     test_status_memory_limit, test_status_output_limit, test_status_write_limit, test_status_trap_wasm, test_wasm_module_runs,
-    test_wasm_bad_modules_are_4xx, test_stdin_env_args, test_files_in_and_changed_files_out,
+    test_wasm_bad_modules_are_4xx,
+    test_tenant_max_threads_holds, test_stdin_env_args, test_files_in_and_changed_files_out,
     test_returned_files_are_bounded, test_file_paths_are_checked, test_guest_sees_no_host_files,
     test_streaming_ndjson, test_streaming_server_sent_events, test_streaming_ends_with_limit_status, test_streaming_error_before_start_is_plain_json,
     test_streaming_keeps_utf8_characters_whole, test_auth, test_rate_limit_429_with_retry_after,

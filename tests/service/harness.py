@@ -45,7 +45,7 @@ def config(scale, session_idle_s):
         "files": {"max_count": 8, "max_file_bytes": 64 << 10, "max_total_bytes": 256 << 10},
         "tenants": [
             tenant("alpha"),
-            tenant("beta"),
+            tenant("beta", limits=dict(limits, max_threads=3)),
             tenant("limited", requests_per_minute=3),
             tenant("solo", max_concurrent=1),
             tenant("mallory", max_concurrent=2),
@@ -163,13 +163,14 @@ def b64(data):
     return base64.b64encode(data).decode()
 
 
-def wat_module(text, workdir):
-    """Assembles WebAssembly text with wabt's wat2wasm; returns base64."""
+def wat_module(text, workdir, features=()):
+    """Assembles WebAssembly text with wabt's wat2wasm (extra `features`, e.g.
+    "--enable-threads"); returns base64."""
     src = os.path.join(workdir, "m.wat")
     out = os.path.join(workdir, "m.wasm")
     with open(src, "w") as f:
         f.write(text)
-    subprocess.run(["wat2wasm", src, "-o", out], check=True)
+    subprocess.run(["wat2wasm", *features, src, "-o", out], check=True)
     with open(out, "rb") as f:
         return b64(f.read())
 
