@@ -144,6 +144,11 @@ Expect<std::vector<Value>> settleRun(ThreadGroup* threads, Expect<std::vector<Va
   return main_result;
 }
 
+uint32_t ThreadGroup::running() const {
+  std::lock_guard lock(mutex_);
+  return running_;
+}
+
 uint32_t ThreadGroup::spawned() const {
   std::lock_guard lock(mutex_);
   return spawned_;

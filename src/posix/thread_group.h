@@ -52,7 +52,8 @@ class ThreadGroup {
   // The cap for the next spawns (a kept sandbox's next run).
   void setMaxThreads(uint32_t max_threads);
   uint32_t maxThreads() const;
-  // Threads started so far, and the most that ran at once.
+  // Threads running now, started so far, and the most that ran at once.
+  uint32_t running() const;
   uint32_t spawned() const;
   uint32_t peak() const;
 

@@ -16,8 +16,9 @@ Error cannot(std::string why) { return Error(ErrorCode::HostError, fmt::format("
 
 Expect<InstanceImage> captureInstance(const Instance& instance) {
   const Module& module = *instance.module;
-  if (module.num_imported_memories || module.num_imported_tables || module.num_imported_globals)
-    return std::unexpected(cannot("it imports memories, tables or globals"));
+  if (module.num_imported_tables || module.num_imported_globals)
+    return std::unexpected(cannot("it imports tables or globals"));
+  if (module.num_imported_memories > 1) return std::unexpected(cannot("it imports more than one memory"));
 
   std::unordered_map<const FunctionInstance*, InstanceImage::FuncIndex> index_of;
   for (size_t i = 0; i < instance.funcs.size(); ++i) index_of.emplace(instance.funcs[i], int64_t(i));
@@ -56,7 +57,10 @@ Expect<InstanceImage> captureInstance(const Instance& instance) {
   }
   for (const ElemInstance& e : instance.elems) image.elem_dropped.push_back(e.refs.empty());
   for (const DataInstance& d : instance.datas) image.data_dropped.push_back(d.bytes.empty());
-  for (const MemoryInstance* m : instance.memories) image.memory_bytes.push_back(m->size);
+  for (size_t i = 0; i < instance.memories.size(); ++i) {
+    if (i < module.num_imported_memories) image.imported_memory_bytes = instance.memories[i]->currentSize();
+    else image.memory_bytes.push_back(instance.memories[i]->size);
+  }
   return image;
 }
 

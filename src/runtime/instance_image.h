@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "runtime/error.h"
@@ -29,6 +30,10 @@ struct InstanceImage {
   std::vector<bool> elem_dropped;                // per element segment
   std::vector<bool> data_dropped;                // per data segment
   std::vector<uint64_t> memory_bytes;            // the defined memories' sizes
+  // The size of memory 0 when the instance imports it (a wasi-threads
+  // module's shared memory): its contents are restored by the embedder, who
+  // gives the import a memory mapped from the image.
+  std::optional<uint64_t> imported_memory_bytes;
 };
 
 // Where a restored memory's contents come from: `fd` at `offset` (page
@@ -39,8 +44,8 @@ struct MemoryImageSource {
 };
 
 // Captures `instance`. Fails (HostError) for what cannot be restored in
-// another Store: imported memories, tables or globals, non-null externrefs,
-// and references to functions of other instances.
+// another Store: imported tables or globals, more than one imported memory,
+// non-null externrefs, and references to functions of other instances.
 Expect<InstanceImage> captureInstance(const Instance& instance);
 
 }  // namespace warden

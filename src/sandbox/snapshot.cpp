@@ -98,7 +98,8 @@ json imageToJson(const InstanceImage& image) {
           {"tables", image.tables},
           {"elem_dropped", image.elem_dropped},
           {"data_dropped", image.data_dropped},
-          {"memory_bytes", image.memory_bytes}};
+          {"memory_bytes", image.memory_bytes},
+          {"imported_memory_bytes", image.imported_memory_bytes ? json(*image.imported_memory_bytes) : json()}};
 }
 
 InstanceImage imageFromJson(const json& j) {
@@ -109,6 +110,8 @@ InstanceImage imageFromJson(const json& j) {
   image.elem_dropped = j.at("elem_dropped").get<std::vector<bool>>();
   image.data_dropped = j.at("data_dropped").get<std::vector<bool>>();
   image.memory_bytes = j.at("memory_bytes").get<std::vector<uint64_t>>();
+  if (auto it = j.find("imported_memory_bytes"); it != j.end() && !it->is_null())
+    image.imported_memory_bytes = it->get<uint64_t>();
   return image;
 }
 
@@ -134,6 +137,10 @@ Expect<std::shared_ptr<const Snapshot>> Snapshot::capture(Sandbox& sandbox, std:
     return std::unexpected(hostError("cannot snapshot: the guest holds open files or sockets"));
   Instance& instance = sandbox.instance();
   if (instance.memories.size() > 1) return std::unexpected(hostError("cannot snapshot: more than one memory"));
+  // Snapshots are made single-threaded (docs/POSIX.md); a sandbox's threads
+  // end with each run, so only a capture during one could see any.
+  if (sandbox.threads() && sandbox.threads()->running() > 0)
+    return std::unexpected(hostError("cannot snapshot: guest threads are running"));
 
   std::shared_ptr<Snapshot> snap(new Snapshot());
   snap->image_ = WARDEN_TRY(captureInstance(instance));
@@ -250,10 +257,24 @@ Expect<std::unique_ptr<Sandbox>> Snapshot::restore(Engine& engine, std::shared_p
                                                  fmt::join(preopens_, ", "))));
   std::vector<MemoryImageSource> memories;
   if (!image_.memory_bytes.empty()) memories.push_back({fd_, memory_offset_});
-  std::unique_ptr<Sandbox> box = WARDEN_TRY(Sandbox::create(engine, std::move(config), memory_cap_bytes, module,
-                                                             [&](Linker& linker, Store& store) {
-                                                               return linker.instantiateImage(store, module, image_, memories);
-                                                             }));
+  auto instantiate = [&](Linker& linker, Store& store) -> Expect<Instance*> {
+    if (image_.imported_memory_bytes) {
+      // Memory 0 is imported (a module that can have threads): the import
+      // gets the image's memory, mapped copy-on-write like a defined one.
+      const Import* imported = nullptr;
+      for (const Import& imp : module->imports)
+        if (imp.kind == ExternKind::Memory) {
+          imported = &imp;
+          break;
+        }
+      if (!imported) return std::unexpected(hostError("the snapshot's memory is imported, the module imports none"));
+      MemoryInstance* memory = WARDEN_TRY(
+          store.createMappedMemory(imported->memory, {fd_, memory_offset_}, *image_.imported_memory_bytes));
+      linker.define(imported->module, imported->name, Extern::of(memory));
+    }
+    return linker.instantiateImage(store, module, image_, memories);
+  };
+  std::unique_ptr<Sandbox> box = WARDEN_TRY(Sandbox::create(engine, std::move(config), memory_cap_bytes, module, instantiate));
   if (MemoryInstance* memory = box->memory(); prefault && memory) prefaultHotPages(memory->base, memory->size, *prefault);
   return box;
 }

@@ -56,7 +56,10 @@ class Snapshot {
   const nlohmann::json& metadata() const { return metadata_; }
   const std::vector<uint32_t>& warmFunctions() const { return warm_functions_; }
   const HotPages& hotPages() const { return hot_pages_; }
-  uint64_t memoryBytes() const { return image_.memory_bytes.empty() ? 0 : image_.memory_bytes[0]; }
+  uint64_t memoryBytes() const {
+    if (image_.imported_memory_bytes) return *image_.imported_memory_bytes;
+    return image_.memory_bytes.empty() ? 0 : image_.memory_bytes[0];
+  }
 
  private:
   Snapshot() = default;
