@@ -54,9 +54,18 @@ struct WastArgs {
   std::string testsuite_dir;
   WastOptions options;
   bool no_isolate = false;
+  int report_fd = -1;    // set: this process is an isolated child (wast_driver.cpp)
+  std::string work_dir;  // the child's
 };
 
 int wastCommand(const WastArgs& args) {
+  if (args.report_fd >= 0) {
+    if (args.files.size() != 1 || args.work_dir.empty()) {
+      std::fputs("warden: error: --report-fd runs one script and needs --work-dir\n", stderr);
+      return kExitError;
+    }
+    return runWastChild(args.report_fd, args.files[0], args.work_dir, args.options);
+  }
   std::vector<std::string> paths = args.files;
   if (!args.testsuite_dir.empty()) {
     auto listed = listTestsuite(args.testsuite_dir);
@@ -178,7 +187,10 @@ int realMain(int argc, char** argv) {
   wast_cmd->add_option("--timeout", wast.options.timeout_seconds, "Seconds a script may run before it counts as hung");
   wast_cmd->add_flag("--enable-threads", wast.options.threads, "Accept the threads proposal (shared memories, atomics): for proposals/threads");
   wast_cmd->add_flag("--lazy", wast.options.lazy, "Run modules with function bodies compiled on first call (as snapshot restores do)");
-  wast_cmd->add_flag("--no-isolate", wast.no_isolate, "Run scripts in this process (for debuggers) instead of forked children");
+  wast_cmd->add_flag("--no-isolate", wast.no_isolate, "Run scripts in this process (for debuggers) instead of child processes");
+  // The isolated mode's children (not for people): hidden.
+  wast_cmd->add_option("--report-fd", wast.report_fd)->group("");
+  wast_cmd->add_option("--work-dir", wast.work_dir)->group("");
   wast_cmd->footer("Exit status: 0 when nothing failed, 1 otherwise.");
 
   // CLI11 would take an unknown first word for an extra argument, and with

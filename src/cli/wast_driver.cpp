@@ -1,7 +1,7 @@
 // Runs many spec scripts in parallel and prints their reports in order.
-// By default each script runs in a forked child process supervised by a
-// worker thread: an engine crash or hang in one script then becomes a failure
-// line instead of the end of the whole run.
+// By default each script runs in a child process (warden itself, started
+// again) supervised by a worker thread: an engine crash or hang in one
+// script then becomes a failure line instead of the end of the whole run.
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -29,6 +29,9 @@
 namespace warden::cli {
 
 namespace {
+
+// The descriptor a child writes its records to.
+constexpr int kChildReportFd = 3;
 
 struct ScriptReport {
   std::vector<std::string> lines;
@@ -91,14 +94,30 @@ class PipeObserver final : public ScriptObserver {
   int fd_;
 };
 
-[[noreturn]] void runChild(int fd, const std::string& path, const std::string& work_dir, const WastOptions& options) {
-  // Drop inherited descriptors (other children's pipes) so the parents see EOF.
-  if (fd > 3) close_range(3, unsigned(fd - 1), 0);
-  close_range(unsigned(fd + 1), ~0u, 0);
-  PipeObserver observer(fd);
-  ScriptCounts counts = runScriptGuarded(path, work_dir, options, observer);
-  writeAll(fd, fmt::format("D {} {} {}\n", counts.passed, counts.failed, counts.skipped));
-  _exit(0);  // never flush stdio buffers inherited from the parent
+// The child re-executes warden (`warden wast --report-fd N --work-dir DIR
+// SCRIPT`, runWastChild below) rather than running the script in the forked
+// copy: after a fork in a process with threads only exec-safe calls are
+// safe (another thread may have held the allocator's lock at the fork, and
+// a sanitizer's allocator has no fork handler), so the child calls nothing
+// but dup2, close_range and execv.
+[[noreturn]] void execChild(int fd, const std::vector<char*>& argv) {
+  if (fd != kChildReportFd) {
+    dup2(fd, kChildReportFd);  // not O_CLOEXEC: survives the exec
+  } else {
+    fcntl(fd, F_SETFD, 0);
+  }
+  close_range(kChildReportFd + 1, ~0u, 0);  // other children's pipes: their parents must see EOF
+  execv("/proc/self/exe", argv.data());
+  _exit(127);
+}
+
+std::vector<std::string> childArguments(const std::string& path, const std::string& work_dir, const WastOptions& options) {
+  std::vector<std::string> args = {"warden", "wast", "--report-fd", std::to_string(kChildReportFd), "--work-dir", work_dir};
+  if (options.lazy) args.push_back("--lazy");
+  if (options.threads) args.push_back("--enable-threads");
+  if (options.include_simd) args.push_back("--include-simd");
+  args.push_back(path);
+  return args;
 }
 
 // Reassembles a child's records.
@@ -160,16 +179,18 @@ ScriptReport runIsolated(const std::string& path, const WastOptions& options) {
   if (!work_dir) return runInProcess(path, options);
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return runInProcess(path, options);
+  // Everything the child needs is made before the fork.
+  std::vector<std::string> args = childArguments(path, work_dir->path(), options);
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
   pid_t pid = fork();
   if (pid < 0) {
     ::close(fds[0]);
     ::close(fds[1]);
     return runInProcess(path, options);
   }
-  if (pid == 0) {
-    ::close(fds[0]);
-    runChild(fds[1], path, work_dir->path(), options);
-  }
+  if (pid == 0) execChild(fds[1], argv);
   ::close(fds[1]);
   RecordReader reader;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options.timeout_seconds);
@@ -196,6 +217,13 @@ void printReport(const std::string& path, const ScriptReport& report) {
 }
 
 }  // namespace
+
+int runWastChild(int report_fd, const std::string& path, const std::string& work_dir, const WastOptions& options) {
+  PipeObserver observer(report_fd);
+  ScriptCounts counts = runScriptGuarded(path, work_dir, options, observer);
+  writeAll(report_fd, fmt::format("D {} {} {}\n", counts.passed, counts.failed, counts.skipped));
+  return 0;
+}
 
 int runWastScripts(const std::vector<std::string>& paths, const WastOptions& options) {
   auto start = std::chrono::steady_clock::now();

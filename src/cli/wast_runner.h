@@ -64,5 +64,8 @@ Expect<std::vector<std::string>> listTestsuite(const std::string& dir);
 // Runs every script (in parallel per `options`), prints each script's lines
 // together and in order, then the totals; returns the exit status.
 int runWastScripts(const std::vector<std::string>& wast_paths, const WastOptions& options);
+// The child side of the isolated mode: runs one script in `work_dir`,
+// writing its records to `report_fd` (wast_driver.cpp).
+int runWastChild(int report_fd, const std::string& path, const std::string& work_dir, const WastOptions& options);
 
 }  // namespace warden::cli

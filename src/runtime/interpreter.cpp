@@ -497,7 +497,7 @@ static Expect<void> run(Store* store_ptr, ExecContext* ctx_ptr, const FunctionIn
   do {                                                   \
     if (!instance->memories.empty()) {                   \
       mem_base = instance->memories[0]->base;            \
-      mem_size = instance->memories[0]->size;            \
+      mem_size = instance->memories[0]->currentSize();   \
     } else {                                             \
       mem_base = nullptr;                                \
       mem_size = 0;                                      \

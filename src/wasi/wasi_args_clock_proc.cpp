@@ -93,7 +93,8 @@ Expect<Errno> randomGet(WasiCall& call) {
   return ok();
 }
 
-Expect<Errno> schedYield(WasiCall&) {
+Expect<Errno> schedYield(WasiCall& call) {
+  UnlockedWhileWaiting unlocked(call);  // a yield to the sandbox's other threads, too
   sched_yield();
   return ok();
 }
