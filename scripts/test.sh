@@ -91,12 +91,14 @@ if ((quick == 0)); then
   unset ASAN_OPTIONS UBSAN_OPTIONS
 
   # Guest threads run on host threads in parallel: their tests under TSan
-  # (only the targets they need, to keep CI short).
+  # (only the targets they need, to keep CI short). Not the spec scripts:
+  # TSan's instrumentation of a load that faults in a memory's guard region
+  # (how Warden traps out-of-bounds accesses) is not reliable.
   export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
   if timed "tsan: configure + build" configure_and_build "$repo/build-tsan" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DWARDEN_TSAN=ON -- warden warden_unit_tests thread_programs; then
     timed "tsan: thread tests" ctest --test-dir "$repo/build-tsan" --output-on-failure -j"$jobs" \
-      -R 'SharedMemory|ThreadGroup|threads_family|spec_threads_proposal'
+      -R 'SharedMemory|ThreadGroup|ThreadedSandbox|threads_family'
   else
     record "tsan: thread tests (not run)" 1 0
   fi
