@@ -21,7 +21,7 @@ def python_home():
 
 @dataclass(frozen=True)
 class Runtime:
-    name: str      # native, warden or node
+    name: str      # native, warden, warden-baseline or node
     program: str   # python3.11, the warden binary, or node
     home: str      # the recipe's output (unused by native)
 
@@ -31,7 +31,7 @@ class Runtime:
         plain `warden python` does."""
         if self.name == "native":
             return [self.program, *python_args]
-        if self.name == "warden":
+        if self.name.startswith("warden"):  # warden, or warden-baseline (another build)
             home = ["--python-home", self.home] if pass_home else []
             return [self.program, "python", *home, "--ro-dir", f"{BENCH_DIR}::{GUEST_DIR}", "--", *python_args]
         if self.name == "node":

@@ -36,6 +36,8 @@ def parse_args():
     parser.add_argument("--node", default=shutil.which("node"), help="node binary (default: from PATH)")
     parser.add_argument("--python-home", help="the recipe's output (default: python/build.sh --print-dir)")
     parser.add_argument("--runtimes", default="native,warden,node", help="comma-separated (default all three)")
+    parser.add_argument("--baseline-warden", default="",
+                        help="another warden build (e.g. before a change), added as the runtime warden-baseline")
     parser.add_argument("--startup-reps", type=int, default=10, help="startup runs per Wasm runtime (default 10)")
     parser.add_argument("--native-startup-reps", type=int, default=20, help="startup runs for native (default 20)")
     parser.add_argument("--startup-only", action="store_true", help="only the startup figure")
@@ -47,9 +49,13 @@ def parse_args():
 
 def make_runtimes(args):
     home = args.python_home or commands.python_home()
-    programs = {"native": commands.NATIVE_PYTHON, "warden": args.warden, "node": args.node}
+    programs = {"native": commands.NATIVE_PYTHON, "warden": args.warden, "node": args.node,
+                "warden-baseline": args.baseline_warden}
+    names = args.runtimes.split(",")
+    if args.baseline_warden and "warden-baseline" not in names:
+        names.append("warden-baseline")
     runtimes = []
-    for name in args.runtimes.split(","):
+    for name in names:
         program = programs.get(name)
         if name not in programs:
             sys.exit(f"run.py: unknown runtime {name}")
@@ -96,7 +102,8 @@ def startup_commands(runtimes, args):
     out = []
     for runtime in runtimes:
         reps = args.native_startup_reps if runtime.name == "native" else args.startup_reps
-        shown = {"native": "python3.11", "warden": "warden python", "node": "node node-run.mjs"}[runtime.name]
+        shown = {"native": "python3.11", "warden": "warden python", "warden-baseline": "warden-baseline python",
+                 "node": "node node-run.mjs"}[runtime.name]
         if runtime.name == "warden":
             out.append((f"{shown} -c pass (finds the recipe via build.sh)",
                         runtime.python(["-c", "pass"], pass_home=False), reps))
