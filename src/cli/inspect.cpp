@@ -23,7 +23,8 @@ std::string_view sectionName(uint8_t id) {
 }
 
 std::string limitsString(const Limits& limits) {
-  return limits.max ? fmt::format("{}..{}", limits.min, *limits.max) : fmt::format("{}..(no max)", limits.min);
+  std::string range = limits.max ? fmt::format("{}..{}", limits.min, *limits.max) : fmt::format("{}..(no max)", limits.min);
+  return limits.shared ? "shared " + range : range;
 }
 
 std::string globalTypeString(const GlobalType& type) {
