@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Builds CPython 3.11 for wasm32-wasi (python.wasm + a trimmed standard
-# library) from Debian bookworm's source packages, with clang-19 and Debian's
-# wasi-libc; zlib and sqlite3 are cross-built from their Debian sources too.
-# Only the upstream orig tarballs of those source packages are used: no
-# Debian patches are applied.
+# Builds CPython 3.11 for wasm32-wasi-threads (python.wasm + a trimmed
+# standard library) from Debian bookworm's source packages, with clang-19 and
+# the threaded sysroot of sysroot/build.sh (Debian's wasi-libc source with
+# the project's thread layer), so `threading` runs on real guest threads;
+# zlib and sqlite3 are cross-built from their Debian sources too. Only the
+# upstream orig tarballs of those source packages are used: no Debian
+# patches are applied.
 #
 #   python/build.sh                 build if needed; print the output directory last
 #   python/build.sh --print-dir     print the output directory, build only if missing
@@ -24,10 +26,11 @@
 # version. Later runs use the recorded file without asking apt; a recorded
 # file that is missing or fails its digest is fetched again.
 #
-# Output, cached outside git and keyed by a hash of the recipe files and of
-# the orig tarballs used (their sha256):
+# Output, cached outside git and keyed by a hash of the recipe files (the
+# sysroot's recipe included) and of the orig tarballs used (their sha256):
 #   ${WARDEN_CACHE:-$HOME/.cache/warden}/python-<hash>/
-#     python.wasm            stripped interpreter (wasm32-wasi command)
+#     python.wasm            stripped interpreter (wasm32-wasi command; its
+#                            memory is imported and shared, for threads)
 #     python-driver.wasm     the same interpreter as a reactor with the snapshot
 #                            driver's exports (warden_driver.c, driver.mk)
 #     lib/python3.11/        trimmed standard library, .py + precompiled __pycache__
@@ -58,20 +61,37 @@ readonly RECIPE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # Everything that decides the output, with the orig tarballs' digests; changing
 # any of them makes a new entry.
 readonly RECIPE_FILES=(build.sh config.site sqlite-wasi-compat.h stdlib-trim.txt warden_driver.c driver.mk)
+readonly REPO=$(cd "$RECIPE_DIR/.." && pwd)
+readonly SYSROOT_RECIPE=$REPO/sysroot/build.sh
+# The threaded sysroot's recipe decides the output too (relative to the
+# repository; README.md is left out: it does not enter the build).
+mapfile -t SYSROOT_FILES < <(cd "$REPO" && find sysroot -type f ! -name README.md | LC_ALL=C sort; echo scripts/debian_source.sh)
+readonly SYSROOT_FILES
 readonly CACHE_ROOT=${WARDEN_CACHE:-$HOME/.cache/warden}
 readonly SOURCES=$CACHE_ROOT/sources
 readonly STAMP=$CACHE_ROOT/python-home.stamp
 readonly JOBS=${WARDEN_PYTHON_JOBS:-2}
 readonly PY_VERSION=3.11.2
 readonly BUILD_PYTHON=/usr/bin/python3.11
+# Every link, configure's tests included: the memory is imported (the host
+# gives every thread's instance the same one) and shared, with a maximum.
+readonly THREAD_LDFLAGS="-Wl,--import-memory,--export-memory,--shared-memory,--max-memory=4294967296"
+# A new thread's C stack (the sysroot's default is 128 KiB; the main thread
+# has 512 KiB, CPython's WASI default). C recursion in a thread (json, re,
+# repr of nested data) is bounded by CPython's recursion limit, not a guard.
+readonly THREAD_STACK_BYTES=0x100000
 
 # The Debian source packages used, and the one file of each the build reads:
 # the upstream orig tarball.
-readonly SOURCE_PACKAGES=(python3.11 zlib sqlite3)
+# wasi-libc's is the threaded sysroot's source: fetched here with the same
+# fallback and recorded in sources/wasi-libc.selected, which sysroot/build.sh
+# reads (scripts/debian_source.sh), so the key below covers it.
+readonly SOURCE_PACKAGES=(python3.11 zlib sqlite3 wasi-libc)
 declare -rA SOURCE_TARBALL=(
   [python3.11]="python3.11_${PY_VERSION}.orig.tar.*"
   [zlib]="zlib_*.orig.tar.bz2"
   [sqlite3]="sqlite3_*.orig.tar.xz"
+  [wasi-libc]="wasi-libc_*.orig.tar.*"
 )
 # The selected sources, per package: Debian version, tarball path, sha256.
 declare -A SEL_VERSION=() SEL_TARBALL=() SEL_SHA256=()
@@ -91,6 +111,7 @@ cache_key() {
   local package
   {
     (cd "$RECIPE_DIR" && for f in "${RECIPE_FILES[@]}"; do echo "== $f"; cat "$f"; done)
+    (cd "$REPO" && for f in "${SYSROOT_FILES[@]}"; do echo "== $f"; cat "$f"; done)
     for package in "${SOURCE_PACKAGES[@]}"; do echo "== source $package ${SEL_SHA256[$package]}"; done
   } | sha256sum | cut -c1-16
 }
@@ -121,7 +142,6 @@ check_tools() {
   for t in clang-19 wasm-ld-19 llvm-ar-19 llvm-ranlib-19 wasm-strip tclsh cc make apt-get; do
     command -v "$t" >/dev/null || missing+=("$t")
   done
-  [[ -f /usr/lib/wasm32-wasi/libc.a ]] || missing+=("wasi-libc")
   [[ -f /usr/lib/llvm-19/lib/clang/19/lib/wasi/libclang_rt.builtins-wasm32.a ]] ||
     missing+=("libclang-rt-19-dev-wasm32")
   [[ -x $BUILD_PYTHON ]] || missing+=("python3.11")
@@ -324,6 +344,7 @@ select_sources() {
 write_stamp() {
   local files=() f text old='' tmp
   for f in "${RECIPE_FILES[@]}"; do files+=("$RECIPE_DIR/$f"); done
+  for f in "${SYSROOT_FILES[@]}"; do files+=("$REPO/$f"); done
   text=$(stat --printf '%n\t%s\t%.9Y\n' "${files[@]}") || return 0
   text+=$'\n'"home"$'\t'"$OUT"$'\n'
   if [[ -f $STAMP ]]; then IFS= read -r -d '' old <"$STAMP" || true; fi
@@ -345,12 +366,11 @@ hide_wasm_opt() {
   export PATH=$WORK/bin:$PATH
 }
 
+# make_sysroot: the threaded sysroot (sysroot/build.sh; cached, built from
+# the wasi-libc source selected above on the first run, about 90 s).
 make_sysroot() {
-  # Debian installs wasi-libc multiarch-style; a sysroot of two links keeps
-  # clang from also searching the host's /usr/include.
-  mkdir -p "$SYSROOT/include" "$SYSROOT/lib"
-  ln -sfn /usr/include/wasm32-wasi "$SYSROOT/include/wasm32-wasi"
-  ln -sfn /usr/lib/wasm32-wasi "$SYSROOT/lib/wasm32-wasi"
+  SYSROOT=$("$SYSROOT_RECIPE" | tail -n 1)
+  [[ -f $SYSROOT/.complete ]]
 }
 
 build_zlib() {
@@ -374,7 +394,7 @@ build_sqlite() {
   make -j"$JOBS" sqlite3.c
   local flags=(
     -O2 -include "$RECIPE_DIR/sqlite-wasi-compat.h"
-    -DSQLITE_THREADSAFE=0 -DSQLITE_OMIT_WAL -DSQLITE_OMIT_LOAD_EXTENSION
+    -DSQLITE_THREADSAFE=1 -DSQLITE_OMIT_WAL -DSQLITE_OMIT_LOAD_EXTENSION
     -DSQLITE_MAX_MMAP_SIZE=0 '-DSQLITE_DEFAULT_UNIX_VFS="unix-none"'
     -DSQLITE_ENABLE_FTS5 -DSQLITE_ENABLE_MATH_FUNCTIONS
     -D_WASI_EMULATED_GETPID -Wno-error=int-conversion
@@ -391,7 +411,8 @@ configure_python() {
   cd builddir/wasi
   CONFIG_SITE=$RECIPE_DIR/config.site \
   CC="$WASI_CC" CPP="$WASI_CC -E" AR=llvm-ar-19 RANLIB=llvm-ranlib-19 READELF=true \
-  CFLAGS="-O2 -Wno-error=int-conversion" \
+  CFLAGS="-O2 -Wno-error=int-conversion -DTHREAD_STACK_SIZE=$THREAD_STACK_BYTES" \
+  LDFLAGS="$THREAD_LDFLAGS" \
   PKG_CONFIG_LIBDIR="$DEPS/lib/pkgconfig" PKG_CONFIG_PATH="" \
   ZLIB_CFLAGS="-I$DEPS/include" ZLIB_LIBS="-L$DEPS/lib -lz" \
   LIBSQLITE3_CFLAGS="-I$DEPS/include" LIBSQLITE3_LIBS="-L$DEPS/lib -lsqlite3" \
@@ -460,7 +481,8 @@ write_build_info() {
       echo "source $package: ${SEL_VERSION[$package]} ${SEL_TARBALL[$package]##*/} sha256:${SEL_SHA256[$package]} (orig tarball only, no Debian patches)"
     done
     echo "compiler: $(clang-19 --version | head -n1)"
-    echo "wasi-libc: $(dpkg-query -W -f='${Version}' wasi-libc 2>/dev/null || echo unknown)"
+    echo "sysroot: $SYSROOT ($(sed -n 's/^cache-key: //p' "$SYSROOT/BUILD-INFO"))"
+    echo "threads: wasm32-wasi-threads, shared memory ($THREAD_LDFLAGS), thread stack $THREAD_STACK_BYTES bytes"
     echo "python.wasm-bytes: $(stat -c %s "$STAGE/python.wasm")"
     echo "python-driver.wasm-bytes: $(stat -c %s "$STAGE/python-driver.wasm")"
     echo "stdlib-bytes: $(du -sb "$STAGE/lib" | cut -f1)"
@@ -476,27 +498,29 @@ build() {
   # WARDEN_PYTHON_KEEP_WORK=1 keeps the build tree (to iterate on the driver).
   if [[ -z ${WARDEN_PYTHON_KEEP_WORK:-} ]]; then trap 'rm -rf "$WORK"' EXIT; fi
   mkdir -p "$WORK/logs"
-  SYSROOT=$WORK/sysroot
   DEPS=$WORK/deps
   STAGE=$WORK/stage
-  WASI_CC="clang-19 --target=wasm32-wasi --sysroot=$SYSROOT"
 
-  stage "sources (orig tarballs): python3.11 ${SEL_VERSION[python3.11]}, zlib ${SEL_VERSION[zlib]}, sqlite3 ${SEL_VERSION[sqlite3]}"
+  stage "sources (orig tarballs): python3.11 ${SEL_VERSION[python3.11]}, zlib ${SEL_VERSION[zlib]}, sqlite3 ${SEL_VERSION[sqlite3]}, wasi-libc ${SEL_VERSION[wasi-libc]}"
   PY_TAR=${SEL_TARBALL[python3.11]}
   ZLIB_TAR=${SEL_TARBALL[zlib]}
   SQLITE_TAR=${SEL_TARBALL[sqlite3]}
   tar xzf "$PY_TAR" -C "$WORK"
   PYSRC=$WORK/Python-$PY_VERSION
 
-  stage "sysroot and zlib (wasm32-wasi)"
-  make_sysroot
+  stage "threaded sysroot (sysroot/build.sh) and zlib (wasm32-wasi-threads)"
+  run_logged sysroot make_sysroot
+  SYSROOT=$("$SYSROOT_RECIPE" --check)
+  # -pthread: atomics and bulk memory in every object (wasm-ld refuses a
+  # shared memory otherwise) and _REENTRANT.
+  WASI_CC="clang-19 --target=wasm32-wasi-threads --sysroot=$SYSROOT -pthread"
   hide_wasm_opt
   run_logged zlib build_zlib
 
-  stage "sqlite3 amalgamation (host) and library (wasm32-wasi)"
+  stage "sqlite3 amalgamation (host) and library (wasm32-wasi-threads)"
   run_logged sqlite build_sqlite
 
-  stage "configure CPython for wasm32-wasi"
+  stage "configure CPython for wasm32-wasi-threads"
   run_logged configure configure_python
   check_modules
 

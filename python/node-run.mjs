@@ -11,7 +11,11 @@
 // process's own. The exit status is Python's.
 //
 // node:wasi is not a sandbox: it does not enforce read-only preopens, memory
-// caps or timeouts (the test runner kills on timeout).
+// caps or timeouts (the test runner kills on timeout). Nor has it threads:
+// python.wasm is built for wasm32-wasi-threads, so this runner gives it the
+// shared memory it imports and a `thread-spawn` that always answers EAGAIN
+// (starting a thread raises RuntimeError: can't start new thread). Node is
+// the oracle for single-threaded programs only.
 import { readFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -62,6 +66,47 @@ function preopens(home, dirs) {
   return map;
 }
 
+// The memories a module imports, with the limits it declares (the JS API
+// does not report them): [{ module, name, limits }], read from the import
+// section of the binary.
+function importedMemories(bytes) {
+  let at = 8;
+  const u8 = () => bytes[at++];
+  const leb = () => {
+    let result = 0, shift = 0, byte;
+    do { byte = u8(); result += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80);
+    return result;
+  };
+  const name = () => { const n = leb(); const s = bytes.subarray(at, at + n).toString('utf8'); at += n; return s; };
+  const limits = () => {
+    const flags = u8();
+    const initial = leb();
+    const maximum = flags & 1 ? leb() : undefined;
+    return { initial, maximum, shared: (flags & 2) !== 0 };
+  };
+  const found = [];
+  while (at < bytes.length) {
+    const id = u8();
+    const size = leb();
+    const end = at + size;
+    if (id === 2) {
+      for (let count = leb(); count > 0; count--) {
+        const from = name();
+        const field = name();
+        const kind = u8();
+        if (kind === 0) leb();                      // function: type index
+        else if (kind === 1) { u8(); limits(); }    // table: element type, limits
+        else if (kind === 2) found.push({ module: from, name: field, limits: limits() });
+        else if (kind === 3) { u8(); u8(); }        // global: value type, mutability
+        else throw new Error(`import kind ${kind} not understood`);
+      }
+      return found;
+    }
+    at = end;
+  }
+  return found;
+}
+
 async function main() {
   let options;
   try {
@@ -81,8 +126,15 @@ async function main() {
     preopens: preopens(home, options.dirs),
     returnOnExit: true,
   });
-  const module = await WebAssembly.compile(await readFile(path.join(home, 'python.wasm')));
-  const instance = await WebAssembly.instantiate(module, wasi.getImportObject());
+  const bytes = await readFile(path.join(home, 'python.wasm'));
+  const module = await WebAssembly.compile(bytes);
+  const imports = wasi.getImportObject();
+  const EAGAIN = 6;
+  imports.wasi = { 'thread-spawn': () => -EAGAIN };
+  for (const { module: from, name, limits } of importedMemories(bytes)) {
+    (imports[from] ??= {})[name] = new WebAssembly.Memory(limits);
+  }
+  const instance = await WebAssembly.instantiate(module, imports);
   return wasi.start(instance);
 }
 

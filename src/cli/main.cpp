@@ -142,6 +142,7 @@ int realMain(int argc, char** argv) {
   python_cmd->add_option("--max-output", python.run.max_output, "Cap on stdout+stderr bytes")->type_name("SIZE");
   python_cmd->add_option("--max-write", python.run.max_write, "Cap on bytes written to files")->type_name("SIZE");
   python_cmd->add_option("--max-fds", python.run.max_fds, "Cap on open descriptors (stdio and preopens included)")->type_name("N");
+  python_cmd->add_option("--max-threads", python.run.max_threads, fmt::format("Cap on threads running besides the main one (default {}); beyond it starting a thread raises RuntimeError", warden::posix::kDefaultMaxThreads))->type_name("N");
   python_cmd->add_option("--snapshot", python.snapshot, "Start from this snapshot (`warden snapshot create`) instead of the cached one")->type_name("FILE");
   python_cmd->add_flag("--fresh", python.fresh, "Start CPython from scratch instead of from the cached snapshot");
   // Python's arguments, [-c CODE | -m MODULE | SCRIPT] [ARGS...]: from the first

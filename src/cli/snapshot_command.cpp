@@ -58,6 +58,7 @@ Expect<sandbox::Request> requestFrom(const RunOptions& run) {
   if (run.max_output) limits.output_bytes = WARDEN_TRY(wasi::parseSize(*run.max_output));
   if (run.max_write) limits.write_bytes = WARDEN_TRY(wasi::parseSize(*run.max_write));
   if (run.max_fds) limits.max_fds = *run.max_fds;
+  if (run.max_threads) limits.max_threads = *run.max_threads;
   return request;
 }
 

@@ -33,8 +33,9 @@ namespace {
 // stamp's. Empty when the stamp is missing, stale or names no build.
 std::string homeFromStamp() {
 #ifdef WARDEN_SOURCE_DIR
-  // Only a stamp of this checkout's recipe (another checkout may share the cache).
-  const std::string recipe_dir = (fs::path(WARDEN_SOURCE_DIR) / "python").string() + "/";
+  // Only a stamp of this checkout's recipe (another checkout may share the
+  // cache): python/ and the threaded sysroot's recipe (sysroot/, scripts/).
+  const std::string recipe_dir = fs::path(WARDEN_SOURCE_DIR).string() + "/";
 #else
   return {};
 #endif

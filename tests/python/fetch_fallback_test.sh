@@ -218,12 +218,18 @@ check "digest: the next version's tarball is the one kept" \
   = "0 $(sha_of "$FIX/sqlite3/pool/3.40.1-2/files/sqlite3_3.40.1.orig.tar.xz")"
 
 # --- the cache key, --check, --print-dir and the stamp ------------------------
+# The threaded sysroot's source is one of the recipe's sources too.
+add_version wasi-libc 0.0~git20220510.9886d3d-2 ok wasi-libc_0.0~git20220510.9886d3d.orig.tar.xz "wasi-libc"
+set_candidate wasi-libc 0.0~git20220510.9886d3d-2
+run "$CACHE" --fetch-only wasi-libc
+check "wasi-libc: fetched and recorded like the others" \
+  test "$STATUS $(selected_field wasi-libc version)" = "0 0.0~git20220510.9886d3d-2"
 : >"$FIX/calls.log"
 run "$CACHE" --check
 check "check: not built yet: exit 1, nothing printed" test "$STATUS:$STDOUT" = "1:"
 run "$CACHE" --fetch-only
 ENTRY=$(sed -n 's/^entry\t\([^\t]*\)\tnot built$/\1/p' <<<"$STDOUT")
-check "key: --fetch-only names the entry the three tarballs key" has "$ENTRY" "$CACHE/python-"
+check "key: --fetch-only names the entry the four tarballs key" has "$ENTRY" "$CACHE/python-"
 check "key: no apt call while everything is recorded" test ! -s "$FIX/calls.log"
 
 mkdir -p "$ENTRY/lib/python3.11"
@@ -236,11 +242,11 @@ stamp_ok() {
   [[ $(tail -n 1 "$STAMP") == "home"$'\t'"$ENTRY" ]] || return 1
   while IFS=$'\t' read -r file size mtime; do
     [[ $file == home ]] && continue
-    [[ $file == "$REPO/python/"* ]] || return 1
+    [[ $file == "$REPO/python/"* || $file == "$REPO/sysroot/"* || $file == "$REPO/scripts/"* ]] || return 1
     [[ "$size $mtime" == "$(stat -c '%s %.9Y' "$file")" ]] || return 1
     n=$((n + 1))
   done <"$STAMP"
-  grep -q "^$REPO/python/build.sh"$'\t' "$STAMP" && ((n >= 2))
+  grep -q "^$REPO/python/build.sh"$'\t' "$STAMP" && grep -q "^$REPO/sysroot/build.sh"$'\t' "$STAMP" && ((n >= 2))
 }
 check "stamp: recipe files with size and mtime, then home" stamp_ok
 rm -f "$STAMP"
