@@ -22,6 +22,7 @@ readonly PACKAGES=(
   wasi-libc           # python/build.sh: the C library for wasm32-wasi
   libclang-rt-19-dev-wasm32  # python/build.sh: compiler-rt builtins for wasm32
   tcl                 # python/build.sh: generates SQLite's amalgamation
+  patch               # python/build.sh: the test library's thread check (testlib-threads.patch)
   python3.11          # python/build.sh: the build python (same 3.11.2); runs the python test runners
   tzdata              # python/build.sh: the tz database shipped for zoneinfo
   lld-19              # wasm-ld for clang-19's wasm32 builds (bench/, WASI tests)

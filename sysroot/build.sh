@@ -46,7 +46,7 @@ usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0
 
 # Every file of the recipe, in a fixed order: a change to any makes a new entry.
 recipe_files() {
-  (cd "$RECIPE_DIR" && find build.sh threads.mk overlay pthread -type f | LC_ALL=C sort)
+  (cd "$RECIPE_DIR" && find build.sh threads.mk overlay pthread crt -type f | LC_ALL=C sort)
   echo ../scripts/debian_source.sh
 }
 
@@ -59,7 +59,7 @@ cache_key() { # SOURCE_SHA256
 
 check_tools() {
   local missing=() t
-  for t in clang-19 wasm-ld-19 llvm-ar-19 llvm-nm-19 make tar xz flock apt-get dpkg; do
+  for t in clang-19 wasm-ld-19 llvm-ar-19 llvm-nm-19 wasm-objdump make tar xz flock apt-get dpkg; do
     command -v "$t" >/dev/null || missing+=("$t")
   done
   [[ -f /usr/lib/llvm-19/lib/clang/19/lib/wasi/libclang_rt.builtins-wasm32.a ]] ||
@@ -83,6 +83,18 @@ prepare_source() {
   sed -i 's|^#ifdef __wasilibc_unmodified_upstream /\* WASI has no semaphores \*/$|#if defined(__wasilibc_unmodified_upstream) \|\| defined(_REENTRANT) /* with threads */|' \
     "$musl/limits.h"
   grep -q 'defined(_REENTRANT) /\* with threads \*/' "$musl/limits.h" || die "limits.h: unexpected layout"
+  # chdir.c resolves every relative path (open, stat, ... in any thread)
+  # through static buffers: make them per thread. chdir frees the previous
+  # working directory's string while another thread may be reading it: keep
+  # it instead (a few bytes per chdir).
+  local chdir=$1/libc-bottom-half/sources/chdir.c
+  sed -i -E 's/^( +)static (char \*(relative_buf|make_absolute_buf) = NULL;)$/\1static _Thread_local \2/;
+             s/^( +)static (size_t (relative_buf_len|make_absolute_len) = 0;)$/\1static _Thread_local \2/;
+             s|^( +)free\(prev_cwd\);$|\1(void)prev_cwd; /* kept: another thread may be reading it */|' "$chdir"
+  [[ $(grep -c 'static _Thread_local' "$chdir") == 4 && $(grep -c 'kept: another thread' "$chdir") == 1 ]] ||
+    die "chdir.c: unexpected layout"
+  # The command entry point that calls the constructors itself (see there).
+  cp "$RECIPE_DIR/crt/crt1-command.c" "$1/libc-bottom-half/crt/crt1-command.c"
 }
 
 # smoke_test SYSROOT: a threaded program compiles and links against it.
@@ -97,7 +109,13 @@ static void *run(void *p) { n++; return p; }
 int main(void) { pthread_t t; void *r; if (pthread_create(&t, 0, run, 0)) return 1; return pthread_join(t, &r); }
 C
   clang-19 --target=$TRIPLE --sysroot="$1" -pthread -O2 "$dir/t.c" -o "$dir/t.wasm" \
-    -Wl,--import-memory,--export-memory,--shared-memory,--max-memory=1048576
+    -Wl,--import-memory,--export-memory,--shared-memory,--max-memory=1048576 || return 1
+  # The thread entry must be exported as it is, not in wasm-ld's constructor
+  # wrapper (crt/crt1-command.c says why).
+  if wasm-objdump -x -j Export "$dir/t.wasm" | grep -q 'command_export'; then
+    echo "$TAG: the exports are wrapped in constructor calls" >&2
+    return 1
+  fi
 }
 
 build() { # TARBALL SHA256 OUT

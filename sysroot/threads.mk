@@ -91,10 +91,7 @@ $(OBJDIR)/warden-pthread/%.s.o: $(LAYER_DIR)/%.s
 
 $(SYSROOT_LIB)/libc.a: $(MUSL_THREAD_OBJS) $(LAYER_OBJS)
 
-# wasm-ld wraps every export of a command module but _start so that
-# __wasm_call_dtors (libc's exit cleanup: atexit handlers, stdio flush and
-# final locking) runs after it returns, wasi_thread_start included: each
-# ending thread would run the process's exit cleanup and leave stdio locked.
-# exit.c's cleanup is renamed, and the layer's __wasm_call_dtors
-# (pthread/dtors.c) runs it on the main thread only.
-$(call objs,$(LIBC_TOP_HALF_MUSL_SRC_DIR)/exit/exit.c): CFLAGS += -D__wasm_call_dtors=__warden_process_cleanup
+# The command entry is the layer's (crt/crt1-command.c, copied over the
+# source's by build.sh): it calls the constructors itself, so wasm-ld does
+# not wrap the exports (wasi_thread_start among them) in constructor and
+# destructor calls.

@@ -38,6 +38,9 @@ def parse_args():
     parser.add_argument("--runtimes", default="native,warden,node", help="comma-separated (default all three)")
     parser.add_argument("--baseline-warden", default="",
                         help="another warden build (e.g. before a change), added as the runtime warden-baseline")
+    parser.add_argument("--baseline-python-home", default="",
+                        help="another CPython build (e.g. before a recipe change) for warden-baseline, which then "
+                             "is this warden unless --baseline-warden names another")
     parser.add_argument("--startup-reps", type=int, default=10, help="startup runs per Wasm runtime (default 10)")
     parser.add_argument("--native-startup-reps", type=int, default=20, help="startup runs for native (default 20)")
     parser.add_argument("--startup-only", action="store_true", help="only the startup figure")
@@ -50,9 +53,10 @@ def parse_args():
 def make_runtimes(args):
     home = args.python_home or commands.python_home()
     programs = {"native": commands.NATIVE_PYTHON, "warden": args.warden, "node": args.node,
-                "warden-baseline": args.baseline_warden}
+                "warden-baseline": args.baseline_warden or (args.warden if args.baseline_python_home else "")}
+    homes = {"warden-baseline": args.baseline_python_home or home}
     names = args.runtimes.split(",")
-    if args.baseline_warden and "warden-baseline" not in names:
+    if programs["warden-baseline"] and "warden-baseline" not in names:
         names.append("warden-baseline")
     runtimes = []
     for name in names:
@@ -64,7 +68,7 @@ def make_runtimes(args):
                 print("run.py: node not found, skipping it", file=sys.stderr)
                 continue
             sys.exit(f"run.py: {name} binary not found: {program}")
-        runtimes.append(commands.Runtime(name, str(Path(program).resolve()), home))
+        runtimes.append(commands.Runtime(name, str(Path(program).resolve()), homes.get(name, home)))
     if runtimes[0].name != "native" and not args.smoke:
         sys.exit("run.py: ratios need native first in --runtimes")
     return runtimes

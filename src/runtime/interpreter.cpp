@@ -1170,6 +1170,14 @@ trapped:
 #undef SLOT
 }
 
+// "at address 0x10000a (memory 0x10000 bytes)": where a faulting access
+// went, against the memory's size at the time of the report.
+[[gnu::cold]] static std::string faultDetail(const FaultLanding& landing, const FunctionInstance& entry) {
+  uint64_t size = 0;
+  if (entry.instance && !entry.instance->memories.empty()) size = entry.instance->memories[0]->currentSize();
+  return fmt::format("at address {:#x} (memory {:#x} bytes)", uint64_t(landing.fault_offset), size);
+}
+
 // Runs the loop with a FaultLanding: an out-of-bounds access comes back here
 // by siglongjmp (memory_faults.h). Only `landing` is read after the jump,
 // and it is not changed after sigsetjmp. Nothing with a destructor is alive
@@ -1183,7 +1191,7 @@ static Expect<void> runLanded(Store& store, ExecContext& ctx, const FunctionInst
     }
     ~Scope() { currentFaultLanding() = landing.outer; }
   } scope;
-  if (sigsetjmp(scope.landing.env, 0) != 0) return fail(ErrorCode::MemoryOutOfBounds);
+  if (sigsetjmp(scope.landing.env, 0) != 0) return fail(ErrorCode::MemoryOutOfBounds, faultDetail(scope.landing, func));
   return run(&store, &ctx, &func, &scope.landing, nullptr);
 }
 

@@ -34,7 +34,10 @@ void onFault(int sig, siginfo_t* info, void* context) {
   auto address = reinterpret_cast<uintptr_t>(info->si_addr);
   if (landing && landing->memory_base) {
     auto base = reinterpret_cast<uintptr_t>(landing->memory_base);
-    if (address >= base && address - base < kMemoryReservation) siglongjmp(landing->env, 1);
+    if (address >= base && address - base < kMemoryReservation) {
+      landing->fault_offset = address - base;
+      siglongjmp(landing->env, 1);
+    }
   }
   forward(sig, info, context);
 }

@@ -26,6 +26,10 @@ struct FaultLanding {
   // host function runs (disarmed: a fault there is the host's, and jumping
   // out of it would skip its destructors).
   const uint8_t* memory_base = nullptr;
+  // Set by the handler before it jumps: the faulting address's offset from
+  // memory_base (the Wasm address plus the access's offset; at or past 4 GiB
+  // in the guard region), for the trap's message.
+  volatile uint64_t fault_offset = 0;
 };
 
 // The innermost landing of this thread (null outside the interpreter loop).

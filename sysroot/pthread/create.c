@@ -29,8 +29,6 @@ static void become_threaded(void)
 	FILE *std[] = { __stdin_used, __stdout_used, __stderr_used };
 	for (size_t i = 0; i < sizeof std / sizeof *std; i++)
 		if (std[i] && std[i]->lock < 0) std[i]->lock = 0;
-	/* dtors.c tells the main thread by its TLS base. */
-	__warden_main_tls_base = __builtin_wasm_tls_base();
 	libc.threaded = 1;
 	libc.need_locks = 1;
 }

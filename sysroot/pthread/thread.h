@@ -49,8 +49,6 @@ extern hidden volatile int __warden_thread_list_lock[1];
 hidden void __warden_thread_list_add(struct pthread *);
 hidden void __warden_thread_list_remove(struct pthread *);
 
-/* The main thread's TLS base, recorded before the first thread (dtors.c). */
-extern hidden void *__warden_main_tls_base;
 
 /* Key values: run the destructors of the calling thread (key.c). */
 hidden void __pthread_tsd_run_dtors(void);

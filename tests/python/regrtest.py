@@ -15,6 +15,10 @@ Each module gets a fresh writable /tmp (TMPDIR=/tmp/work), an empty / and the re
 Lib/test read-only at /testlib (PYTHONPATH). A module counts as skipped when
 regrtest skips it (e.g. it needs threads or subprocesses, which WASI lacks),
 as failed on any failure, crash or timeout. Last line: N passed, N failed, N skipped.
+
+A list line may add regrtest options after the module's name, for tests
+that need what the sandbox does not have yet (each says why in a comment):
+    test_threading -i test_threads_join -i test_threads_join_2   # need os.pipe
 """
 import argparse
 import concurrent.futures
@@ -45,7 +49,8 @@ def read_list(path):
     return names
 
 
-def command_for(args, module, tmp):
+def command_for(args, entry, tmp):
+    module, *options = entry.split()
     # TMPDIR one level down: regrtest's os.makedirs(TMPDIR) would stat "/",
     # which is no preopen (WASI has no root directory), and fail.
     os.makedirs(os.path.join(tmp, "work"), exist_ok=True)
@@ -58,12 +63,14 @@ def command_for(args, module, tmp):
                "--dir", f"{tmp}/root::/", "--dir", f"{testlib}::/testlib", "--dir", f"{tmp}::/tmp"]
         for e in env:
             cmd += ["--env", e]
-        return cmd + ["--", "-m", "test", module]
-    cmd = [args.warden, "python", "--python-home", args.home,
+        return cmd + ["--", "-m", "test", *options, module]
+    # --max-threads: test_queue's test_many_threads runs 100 threads at once,
+    # past the sandbox's default cap of 64.
+    cmd = [args.warden, "python", "--python-home", args.home, "--max-threads", "256",
            "--ro-dir", f"{tmp}/root::/", "--ro-dir", f"{testlib}::/testlib", "--dir", f"{tmp}::/tmp"]
     for e in env:
         cmd += ["--env", e]
-    return cmd + ["--", "-m", "test", module]
+    return cmd + ["--", "-m", "test", *options, module]
 
 
 # node 20 itself sometimes dies by a signal (SIGSEGV, SIGBUS) while Python
@@ -85,11 +92,12 @@ def classify(runtime, returncode, output):
     return "fail"
 
 
-def run_module(args, module):
+def run_module(args, entry):
+    module = entry.split()[0]
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="warden-regrtest-") as tmp:
         try:
-            proc = subprocess.run(command_for(args, module, tmp), stdin=subprocess.DEVNULL,
+            proc = subprocess.run(command_for(args, entry, tmp), stdin=subprocess.DEVNULL,
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                   timeout=args.timeout)
             output = proc.stdout.decode("utf-8", "replace")
