@@ -29,7 +29,7 @@ from pathlib import Path
 HEADER = re.compile(r'^//\s*warden-test:\s*(\w+)=(.*)$')
 # Set in warden's own environment: a guest that sees it has read host env.
 HOST_CANARY = ('WARDEN_HOST_CANARY', 'host-environment-leaked')
-TIMEOUT_SECONDS = 30
+TIMEOUT_SECONDS = 30  # per program; --timeout for slow (sanitizer) builds
 
 
 def read_settings(source: Path) -> dict:
@@ -54,16 +54,16 @@ def command(runner: list, sandbox: str, settings: dict, wasm: Path) -> list:
     return [*runner, '--dir', f'{sandbox}::/sandbox', *settings['flags'], '--', str(wasm), *settings['args']]
 
 
-def run_one(runner: list, wasm: Path, settings: dict) -> tuple:
+def run_one(runner: list, wasm: Path, settings: dict, timeout: float = TIMEOUT_SECONDS) -> tuple:
     """Returns (stdout text, exit code, stderr text)."""
     env = dict(os.environ)
     env[HOST_CANARY[0]] = HOST_CANARY[1]
     with tempfile.TemporaryDirectory(prefix='warden-wasi-') as sandbox:
         try:
             done = subprocess.run(command(runner, sandbox, settings, wasm), input=settings['stdin'],
-                                  capture_output=True, timeout=TIMEOUT_SECONDS, env=env)
+                                  capture_output=True, timeout=timeout, env=env)
         except subprocess.TimeoutExpired:
-            return '', None, f'timed out after {TIMEOUT_SECONDS}s'
+            return '', None, f'timed out after {timeout:g}s'
     return (done.stdout.decode('utf-8', 'replace'), done.returncode, done.stderr.decode('utf-8', 'replace'))
 
 
@@ -75,6 +75,7 @@ def main() -> int:
     parser.add_argument('--src-dir', required=True, type=Path)
     parser.add_argument('--node', action='store_true', help='run under node:wasi instead of warden')
     parser.add_argument('--only', nargs='*', default=[])
+    parser.add_argument('--timeout', type=float, default=TIMEOUT_SECONDS, help='seconds per program')
     parser.add_argument('--write-expected', action='store_true')
     options = parser.parse_args()
 
@@ -96,7 +97,7 @@ def main() -> int:
             print(f'FAIL {name}: {wasm} was not built')
             failed += 1
             continue
-        stdout, code, stderr = run_one(runner, wasm, settings)
+        stdout, code, stderr = run_one(runner, wasm, settings, options.timeout)
         if options.write_expected:
             expected_file.write_text(stdout, encoding='utf-8')
         want = expected_file.read_text(encoding='utf-8') if expected_file.exists() else None
